@@ -1,0 +1,45 @@
+# The two commands of the README: `make demo` and `make test`. Both set up
+# everything they need on a fresh machine (a virtual environment from the
+# pinned lock file) before they run.
+PYTHON ?= python3.11
+VENV := .venv
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+BIN := $(VENV)/bin
+DEMO_DIR ?= sinergi-data/demo
+DEMO_PERSONS ?= 250000
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: demo test lint lock bench clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==0.13.9
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/sinergi synth --regency 52.05 --persons $(DEMO_PERSONS) --seed 1 --out $(DEMO_DIR) --force
+
+test: $(VENV)/.installed lint
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/synth.py
+
+# Re-pin after editing pyproject.toml: the lock carries versions and hashes only.
+lock: | $(UV)
+	$(UV) lock --python $(PYTHON)
+	$(UV) export --frozen --no-emit-project --all-groups --format requirements.txt -o requirements.lock
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Pure domain rules without I/O: area codes, NIK/KK, poverty lines and reference data."""

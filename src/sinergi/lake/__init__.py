@@ -1,0 +1,1 @@
+"""Table contracts, the data folder layout and the engine connection (filled by later issues)."""

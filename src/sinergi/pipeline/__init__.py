@@ -1,0 +1,1 @@
+"""Pipeline stages: ingest, link, diagnose, stats, plan (filled by later issues)."""

@@ -1,0 +1,1 @@
+"""Documents and charts built from lake tables (filled by later issues)."""

@@ -1,0 +1,1 @@
+"""The synthetic region generator: a regency shaped like the real registry exports."""

@@ -1,0 +1,1 @@
+"""The Django site (filled by the site issue)."""
