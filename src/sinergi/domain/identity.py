@@ -156,9 +156,9 @@ _DESCRIPTIONS: dict[str, tuple[str, str]] = {
         "number; its last digits are lost for good. " + _RETYPE_EN,
     ),
     "EXCEL_TRUNCATED": (
-        "{label} pernah disimpan sebagai angka desimal (seperti 5205014107890000.0); Excel hanya "
+        "{label} pernah disimpan sebagai angka desimal (seperti 3201012345678900.0); Excel hanya "
         "menyimpan 15 digit, jadi digit ke-16 tidak bisa dipercaya. " + _RETYPE_ID,
-        "The {label} went through a decimal number (like 5205014107890000.0); Excel keeps only "
+        "The {label} went through a decimal number (like 3201012345678900.0); Excel keeps only "
         "15 digits, so the 16th digit cannot be trusted. " + _RETYPE_EN,
     ),
     "NOT_DIGITS": (
@@ -329,6 +329,8 @@ def clean_nik(
 ) -> tuple[str | None, IdentityIssue | None]:
     """Check a NIK for an importer, never raising.
 
+    Runs every check of `parse_nik` except the area lookup, which only warns.
+
     Returns:
         ``(digits, None)`` for a usable NIK, ``(None, issue)`` otherwise.
 
@@ -383,6 +385,9 @@ def clean_kk(
 
 def make_nik(district_code: str | int, birth_date: date, sex: Sex, serial: int) -> str:
     """Build a NIK from its parts (for synthetic data); `parse_nik` takes it apart again.
+
+    Only the last two digits of the year are kept, so `parse_nik` gives the same
+    birth date back when it lies within the 100 years before its ``today``.
 
     Raises:
         ValueError: for a code that is not a 6-digit district code, a sex other than

@@ -1,4 +1,4 @@
-"""Load and validate Sinergi's versioned reference data: poverty lines, rates, strategies, targets, programs.
+"""Load and check the versioned reference data: poverty lines, rates, strategies, targets, programs.
 
 Every figure that changes with a year, a regulation or a publication lives in a CSV file
 under ``sinergi/data/reference/`` with its source and an evidence grade, never as a constant
@@ -666,8 +666,18 @@ class _Spec(Generic[R]):
 _POVERTY_LINES: _Spec[PovertyLine] = _Spec(
     "poverty_lines",
     "poverty_lines.csv",
-    ("line_id", "name", "basis", "area_code", "area_type", "value", "unit", "period")
-    + ("source", "grade"),
+    (
+        "line_id",
+        "name",
+        "basis",
+        "area_code",
+        "area_type",
+        "value",
+        "unit",
+        "period",
+        "source",
+        "grade",
+    ),
     _parse_poverty_line,
     lambda r: r.line_id,
     "line_id",
@@ -675,8 +685,16 @@ _POVERTY_LINES: _Spec[PovertyLine] = _Spec(
 _REGENCY_POVERTY: _Spec[RegencyPoverty] = _Spec(
     "regency_poverty",
     "regency_poverty.csv",
-    ("area_code", "period", "p0_percent", "extreme_percent", "extreme_basis", "poor_persons")
-    + ("source", "grade"),
+    (
+        "area_code",
+        "period",
+        "p0_percent",
+        "extreme_percent",
+        "extreme_basis",
+        "poor_persons",
+        "source",
+        "grade",
+    ),
     _parse_regency_poverty,
     lambda r: (r.area_code, r.period),
     "period",
@@ -700,8 +718,21 @@ _TARGETS: _Spec[Target] = _Spec(
 _PROGRAMS: _Spec[Program] = _Spec(
     "programs",
     "programs.csv",
-    ("program_id", "program_group", "name_id", "owner", "opd", "unit", "benefit_amount")
-    + ("benefit_unit", "frequency", "desil_max", "year", "source", "grade"),
+    (
+        "program_id",
+        "program_group",
+        "name_id",
+        "owner",
+        "opd",
+        "unit",
+        "benefit_amount",
+        "benefit_unit",
+        "frequency",
+        "desil_max",
+        "year",
+        "source",
+        "grade",
+    ),
     _parse_program,
     lambda r: r.program_id,
     "program_id",
@@ -709,9 +740,21 @@ _PROGRAMS: _Spec[Program] = _Spec(
 _OPD_PROGRAMS: _Spec[OpdProgram] = _Spec(
     "opd_programs",
     "opd_programs.csv",
-    ("year", "opd", "program_code", "program", "kegiatan", "sub_kegiatan")
-    + ("strategy_perpres_15_2010", "strategy_inpres_8_2025", "activity_type", "budget_idr")
-    + ("funding_source", "location", "source"),
+    (
+        "year",
+        "opd",
+        "program_code",
+        "program",
+        "kegiatan",
+        "sub_kegiatan",
+        "strategy_perpres_15_2010",
+        "strategy_inpres_8_2025",
+        "activity_type",
+        "budget_idr",
+        "funding_source",
+        "location",
+        "source",
+    ),
     _parse_opd_program,
     lambda r: (r.year, r.program_code, r.sub_kegiatan),
     "sub_kegiatan",
@@ -979,7 +1022,7 @@ def area_fallback_chain(area_code: str) -> tuple[str, ...]:
     if code == NATIONAL_CODE:
         return (NATIONAL_CODE,)
     parts = code.split(".")
-    return tuple(".".join(parts[:n]) for n in range(len(parts), 0, -1)) + (NATIONAL_CODE,)
+    return (*(".".join(parts[:n]) for n in range(len(parts), 0, -1)), NATIONAL_CODE)
 
 
 def _latest_in_chain(

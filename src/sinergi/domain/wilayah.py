@@ -3,19 +3,20 @@
 A Kemendagri code names one area at one of four levels, written with dots
 ("angka dan titik") or as plain digits:
 
-=========================  ===============  ==============
-Level                      Dotted           Plain digits
-=========================  ===============  ==============
-provinsi                   ``52``           2
-kabupaten/kota             ``52.05``        4
-kecamatan                  ``52.05.01``     6
-desa/kelurahan             ``52.05.01.2001`` 10
-=========================  ===============  ==============
+==============  =================  ============
+Level           Dotted             Plain digits
+==============  =================  ============
+provinsi        ``52``             2
+kabupaten/kota  ``52.05``          4
+kecamatan       ``52.05.01``       6
+desa/kelurahan  ``52.05.01.2001``  10
+==============  =================  ============
 
 Sinergi always stores and returns the dotted form; `normalise_code` turns any
 accepted spelling into it. The list of areas is the one shipped in
 ``sinergi/data/wilayah/`` (38 provinces, 514 regencies, 7,277 districts,
-83,763 villages), read once on first use.
+83,763 villages), read once on first use. BPS (Wilkerstat) codes look the same
+but can differ; they are not handled here.
 
 Data attribution: the area list comes from the npm package ``idn-area-data``
 3.1.2, compiled from the Minister of Home Affairs decrees on area codes, and is

@@ -110,7 +110,9 @@ def _build(
     truth_persons = ParquetSink(out / "truth" / "persons.parquet")
     truth_households = ParquetSink(out / "truth" / "households.parquet")
     truth_payments = ParquetSink(out / "truth" / "payments.parquet")
-    survey_sink = CsvSink(out / "sources" / "survey" / f"susenas_{config.year}_03_rumah_tangga.csv", SURVEY_HEADER)
+    survey_sink = CsvSink(
+        out / "sources" / "survey" / f"susenas_{config.year}_03_rumah_tangga.csv", SURVEY_HEADER
+    )
     totals = {"persons": 0, "households": 0}
     try:
         for index, households in enumerate(_chunks(frame)):
@@ -145,7 +147,7 @@ def _build(
         "generator": f"sinergi {__version__}",
         "config": config.to_dict(),
         "counts": totals | {"survey_households": len(sample.household_rows)},
-        "files": exporter.files() | {str(survey_sink.path.relative_to(out)): survey_sink.rows - 1},
+        "files": exporter.files() | {str(survey_sink.path.relative_to(out)): survey_sink.data_rows},
         "calibration_achieved": _achieved(frame, config),
     }
 
@@ -187,7 +189,9 @@ def _gini(pce: np.ndarray, weight: np.ndarray) -> float:
     return float(1 - np.sum(w * (lorenz[1:] + lorenz[:-1])))
 
 
-def _person_truth(frame: Frame, chunk: Chunk, persons: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def _person_truth(
+    frame: Frame, chunk: Chunk, persons: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
     people = chunk.people
     h = people["household"]
     columns = {
@@ -282,7 +286,9 @@ def _survey_rows(
     codes = np.array([a.code for a in frame.villages], dtype=object)[frame.village[h]]
     home = {k: v[picked] for k, v in chunk.homes.items()}
     return {
-        "id_rt": np.array([f"{config.regency.replace('.', '')}{i + 1:05d}" for i in s], dtype=object),
+        "id_rt": np.array(
+            [f"{config.regency.replace('.', '')}{i + 1:05d}" for i in s], dtype=object
+        ),
         "strata": sample.stratum[s],
         "psu": sample.psu[s],
         "bobot": np.round(sample.weight[s], 4),

@@ -144,18 +144,16 @@ class Exporter:
         self._ids: dict[str, int] = {}
 
     def close(self) -> None:
-        for sink in [self.dtsen, self.dtks, *self._xlsx.values(), *self._csv.values()]:
+        sinks: list[CsvSink | XlsxSink] = [self.dtsen, self.dtks, *self._csv.values()]
+        for sink in [*sinks, *self._xlsx.values()]:
             sink.close()
         self.records.close()
 
     def files(self) -> dict[str, int]:
         """Rows written per file (data rows, without header blocks)."""
-        counts = {}
-        for sink in [self.dtsen, self.dtks, *self._csv.values()]:
-            counts[str(sink.path.relative_to(self.out))] = sink.rows - 1
-        for x in self._xlsx.values():
-            counts[str(x.path.relative_to(self.out))] = x.rows - 12
-        return counts
+        sinks: list[CsvSink | XlsxSink] = [self.dtsen, self.dtks, *self._csv.values()]
+        sinks += self._xlsx.values()
+        return {str(sink.path.relative_to(self.out)): sink.data_rows for sink in sinks}
 
     # -- the sources ---------------------------------------------------------------
 
@@ -182,7 +180,9 @@ class Exporter:
         cols: Columns = {
             "id_keluarga": family_id,
             "kode_provinsi": np.full(len(rows), self.places.village_code[0][:2], dtype=object),
-            "kode_kabupaten": np.array([c[:5] for c in self.places.village_code[village]], dtype=object),
+            "kode_kabupaten": np.array(
+                [c[:5] for c in self.places.village_code[village]], dtype=object
+            ),
             "kode_kecamatan": self.places.district_code[village],
             "kode_desa": self.places.village_code[village],
             "nama_desa": self.places.village_name[village],
@@ -255,7 +255,9 @@ class Exporter:
             "Kabupaten/Kota": np.full(len(rows), self.places.regency_name, dtype=object),
             "Kecamatan": self.places.district_name[village],
             "Desa/Kelurahan": self.places.village_name[village],
-            "Kode Kemendagri": np.array([c.replace(".", "") for c in self.places.village_code[village]], dtype=object),
+            "Kode Kemendagri": np.array(
+                [c.replace(".", "") for c in self.places.village_code[village]], dtype=object
+            ),
             "Desil Kesejahteraan": frame.desil_p3ke[h],
             "Alamat": _address(home),
             "NIK": ident["nik"],
@@ -263,13 +265,17 @@ class Exporter:
             "Jenis Kelamin": np.where(people["sex"][rows] == "L", "Laki-laki", "Perempuan"),
             "Tanggal Lahir": ident["birth_date"],
             "Pekerjaan": people["occupation"][rows],
-            "Pendidikan": np.array([EDUCATION[int(e)] for e in people["education"][rows]], dtype=object),
+            "Pendidikan": np.array(
+                [EDUCATION[int(e)] for e in people["education"][rows]], dtype=object
+            ),
             "Penerima BPNT": yes_no(homes["receives_sembako"][local]),
             "Penerima BPUM": yes_no(rng_like(h, 0.05)),
             "Penerima BST": yes_no(rng_like(h, 0.20)),
             "Penerima PKH": yes_no(homes["receives_pkh"][local]),
             "Penerima SEMBAKO": yes_no(homes["receives_sembako"][local]),
-            "Resiko Stunting": yes_no((homes["pkh_anak_usia_dini"][local] > 0) & (frame.desil_p3ke[h] <= 2)),
+            "Resiko Stunting": yes_no(
+                (homes["pkh_anak_usia_dini"][local] > 0) & (frame.desil_p3ke[h] <= 2)
+            ),
         }
         if kind == "keluarga":
             cols["Kepala Keluarga"] = ident["name"]
@@ -287,16 +293,22 @@ class Exporter:
             ):
                 cols[column] = HOUSING[item].label(home[item])
             cols["Memiliki Fasilitas Buang Air Besar"] = np.where(
-                home["fasilitas_bab"] == 1, "Milik sendiri", np.where(home["fasilitas_bab"] == 6, "Tidak ada", "Umum/Bersama")
+                home["fasilitas_bab"] == 1,
+                "Milik sendiri",
+                np.where(home["fasilitas_bab"] == 6, "Tidak ada", "Umum/Bersama"),
             )
             return cols
         age = people["age"][rows]
-        cols["ID Individu"] = self._family_ids("p3ke_person", people["person_id"][rows], 7_000_000_000)
+        cols["ID Individu"] = self._family_ids(
+            "p3ke_person", people["person_id"][rows], 7_000_000_000
+        )
         cols["Nama"] = ident["name"]
         cols["Hubungan Dengan Kepala Keluarga"] = np.array(
             [RELATIONSHIP[int(r)] for r in people["relationship"][rows]], dtype=object
         )
-        cols["Status Kawin"] = np.array([MARITAL[int(m)] for m in people["marital"][rows]], dtype=object)
+        cols["Status Kawin"] = np.array(
+            [MARITAL[int(m)] for m in people["marital"][rows]], dtype=object
+        )
         for column, (low, high) in {
             "Usia < 7": (0, 6), "Usia 7-12": (7, 12), "Usia 13-15": (13, 15),
             "Usia 16-18": (16, 18), "Usia 19-21": (19, 21), "Usia 22-59": (22, 59),
@@ -325,7 +337,10 @@ class Exporter:
             if kind == "individu":
                 groups["Kelompok Usia"] = ("Usia < 7", "Usia >= 60")
             self._xlsx[key] = XlsxSink(
-                self.out / "sources" / "p3ke" / f"P3KE_{kind.capitalize()}_{district.replace('.', '')}.xlsx",
+                self.out
+                / "sources"
+                / "p3ke"
+                / f"P3KE_{kind.capitalize()}_{district.replace('.', '')}.xlsx",
                 header,
                 title,
                 groups=groups,
@@ -349,8 +364,12 @@ class Exporter:
             "IDDTKS": self._family_ids("dtks", people["person_id"][rows], 52_000_000_000_000),
             "provinsi": np.full(len(rows), self.places.province_name, dtype=object),
             "kabupaten_kota": np.full(len(rows), self.places.regency_name, dtype=object),
-            "kecamatan": np.array([n.upper() for n in self.places.district_name[village]], dtype=object),
-            "desa_kelurahan": np.array([n.upper() for n in self.places.village_name[village]], dtype=object),
+            "kecamatan": np.array(
+                [n.upper() for n in self.places.district_name[village]], dtype=object
+            ),
+            "desa_kelurahan": np.array(
+                [n.upper() for n in self.places.village_name[village]], dtype=object
+            ),
             "alamat": np.array([f"DUSUN {d.upper()}" for d in home["dusun"]], dtype=object),
             "dusun": np.array([d.upper() for d in home["dusun"]], dtype=object),
             "rt": np.array([f"{x:03d}" for x in home["rt"]], dtype=object),
@@ -359,12 +378,22 @@ class Exporter:
             "nomor_nik": ident["nik"],
             "nama": ident["name"],
             "tanggal_lahir": np.array([_dmy(d) for d in ident["birth_date"]], dtype=object),
-            "tempat_lahir": np.array([p.upper() for p in people["birth_place"][rows]], dtype=object),
+            "tempat_lahir": np.array(
+                [p.upper() for p in people["birth_place"][rows]], dtype=object
+            ),
             "jenis_kelamin": np.where(people["sex"][rows] == "L", "LAKI-LAKI", "PEREMPUAN"),
-            "nama_ibu_kandung": np.array([m.upper() for m in people["mother_name"][rows]], dtype=object),
-            "hubungan_keluarga": np.array([RELATIONSHIP[int(r)].upper() for r in people["relationship"][rows]], dtype=object),
+            "nama_ibu_kandung": np.array(
+                [m.upper() for m in people["mother_name"][rows]], dtype=object
+            ),
+            "hubungan_keluarga": np.array(
+                [RELATIONSHIP[int(r)].upper() for r in people["relationship"][rows]], dtype=object
+            ),
             "tahun_data": np.full(len(rows), str(self.year - 2), dtype=object),
-            "jenis_pmks": np.where(disabled, "PENYANDANG DISABILITAS", np.where(people["age"][rows] >= 60, "LANJUT USIA TERLANTAR", "FAKIR MISKIN")),
+            "jenis_pmks": np.where(
+                disabled,
+                "PENYANDANG DISABILITAS",
+                np.where(people["age"][rows] >= 60, "LANJUT USIA TERLANTAR", "FAKIR MISKIN"),
+            ),
         }
         self._log("dtks", self.dtks, cols, chunk, ident)
 
@@ -393,12 +422,14 @@ class Exporter:
             cols = {
                 "NIK": ident["nik"], "Nama KPM": ident["name"], "No KK": ident["kk"],
                 "Kode Wilayah": code, "Desa": name,
-                "Periode": np.array([f"{MONTHS_ID[m - 2]}-{MONTHS_ID[m - 1]} {self.year}" for m in pay["due_month"]], dtype=object),
+                "Periode": np.array(
+                    [f"{MONTHS_ID[m - 2]}-{MONTHS_ID[m - 1]} {self.year}" for m in pay["due_month"]]
+                ),
                 "Nilai Bantuan": pay["amount"], "Tgl Penyaluran": pay["paid_on"],
             }  # fmt: skip
         elif program == "pbi":
             cols = {
-                "NOKA": np.array([f"000{pid % 10**10:010d}" for pid in people["person_id"][rows]], dtype=object),
+                "NOKA": self._family_ids("noka", people["person_id"][rows], 1_000_000_000_000),
                 "NIK": ident["nik"], "NAMA": ident["name"],
                 "TGL_LAHIR": ident["birth_date"], "JNS_KELAMIN": people["sex"][rows],
                 "KD_DESA": np.array([c.replace(".", "") for c in code], dtype=object),
@@ -407,8 +438,9 @@ class Exporter:
             }  # fmt: skip
         elif program == "pip":
             cols = {
-                "NISN": np.array([f"00{pid % 10**8:08d}" for pid in people["person_id"][rows]], dtype=object),
-                "NIK Siswa": ident["nik"], "Nama Siswa": ident["name"], "Tanggal Lahir": ident["birth_date"],
+                "NISN": self._family_ids("nisn", people["person_id"][rows], 1_000_000_000),
+                "NIK Siswa": ident["nik"], "Nama Siswa": ident["name"],
+                "Tanggal Lahir": ident["birth_date"],
                 "Jenjang": people["school_level"][rows], "Desa": name,
                 "Nominal": pay["amount"], "Tanggal Pencairan": pay["paid_on"],
             }  # fmt: skip
@@ -417,7 +449,9 @@ class Exporter:
             cols = {
                 "no_kk": ident["kk"], "nik": ident["nik"], "nama": ident["name"],
                 "kode_desa": code, "desa": name,
-                "kriteria": np.where(vulnerable, "Lansia tunggal/perempuan kepala keluarga", "Miskin ekstrem"),
+                "kriteria": np.where(
+                    vulnerable, "Lansia tunggal/perempuan kepala keluarga", "Miskin ekstrem"
+                ),
                 "bulan": np.array([MONTHS_ID[m - 1] for m in pay["due_month"]], dtype=object),
                 "jumlah": pay["amount"], "tanggal_terima": pay["paid_on"],
             }  # fmt: skip
@@ -434,24 +468,32 @@ class Exporter:
                 "PEKERJAAN": people["occupation"][rows], "KODE DESA": code,
                 "PROGRAM": np.full(n, "JKK+JKM", dtype=object), "IURAN": pay["amount"],
                 "TGL MULAI": pay["paid_on"],
-                "SUMBER DANA": np.where(rng.random(n) < 0.7, "APBD", np.where(rng.random(n) < 0.5, "BAZNAS", "CSR")),
+                "SUMBER DANA": rng.choice(["APBD", "BAZNAS", "CSR"], n, p=[0.7, 0.15, 0.15]),
             }  # fmt: skip
         template = PROGRAM_FILES[program]
         if "{district}" not in template:
-            sink = self._program_csv(program, template.format(year=self.year))
-            self._log(program, sink, cols, chunk, ident)
+            self._log(
+                program,
+                self._program_csv(program, template.format(year=self.year)),
+                cols,
+                chunk,
+                ident,
+            )
             return
         for district in np.unique(self.places.district_code[village]):
             here = self.places.district_code[village] == district
             path = template.format(year=self.year, district=district.replace(".", ""))
-            self._log(program, self._program_xlsx(program, path), {k: v[here] for k, v in cols.items()},
-                      chunk, {k: v[here] for k, v in ident.items()})  # fmt: skip
+            workbook = self._program_xlsx(program, path)
+            part = {k: v[here] for k, v in cols.items()}
+            self._log(program, workbook, part, chunk, {k: v[here] for k, v in ident.items()})
 
     def _program_csv(self, program: str, filename: str) -> CsvSink:
         if program not in self._csv:
             delimiter = ";" if program == "pkh" else ","
             self._csv[program] = CsvSink(
-                self.out / "sources" / "programs" / filename, PROGRAM_HEADERS[program], delimiter=delimiter
+                self.out / "sources" / "programs" / filename,
+                PROGRAM_HEADERS[program],
+                delimiter=delimiter,
             )
         return self._csv[program]
 
@@ -460,7 +502,10 @@ class Exporter:
             title = [f"DAFTAR PENERIMA {program.upper().replace('_', ' ')} TAHUN {self.year}",
                      f"{self.places.regency_name}", ""]  # fmt: skip
             self._xlsx[filename] = XlsxSink(
-                self.out / "sources" / "programs" / filename, PROGRAM_HEADERS[program], title, first_data_row=5
+                self.out / "sources" / "programs" / filename,
+                PROGRAM_HEADERS[program],
+                title,
+                first_data_row=5,
             )
         return self._xlsx[filename]
 
@@ -487,12 +532,13 @@ class Exporter:
         births, birth_issue = noise.corrupt_birth_dates(rng, people["birth_date"][rows], rates)
         nik_values = niks.astype(object)
         if excel:
-            nik_values, mangled = noise.excel_mangle_niks(rng, niks, rates.excel_mangled_nik)
-            nik_values = np.asarray(nik_values, dtype=object)
+            mangled_values, mangled = noise.excel_mangle_niks(rng, niks, rates.excel_mangled_nik)
+            nik_values = np.asarray(mangled_values, dtype=object)
             nik_issue = np.where(mangled, "excel", nik_issue)
-        moved = self.frame.old_village[people["household"][rows]] != self.frame.village[
-            people["household"][rows]
-        ]
+        moved = (
+            self.frame.old_village[people["household"][rows]]
+            != self.frame.village[people["household"][rows]]
+        )
         return {
             "rows": rows,
             "source_index": source_index,
@@ -552,7 +598,10 @@ def _scaled(rates: NoiseRates, factor: float) -> NoiseRates:
 
 def _address(home: Columns) -> np.ndarray:
     return np.array(
-        [f"Dusun {d}, RT {rt:03d}/RW {rw:03d}" for d, rt, rw in zip(home["dusun"], home["rt"], home["rw"], strict=True)],
+        [
+            f"Dusun {d}, RT {rt:03d}/RW {rw:03d}"
+            for d, rt, rw in zip(home["dusun"], home["rt"], home["rw"], strict=True)
+        ],
         dtype=object,
     )
 
@@ -562,7 +611,8 @@ def _as_date(value: object) -> date | None:
         return None
     if isinstance(value, date):
         return value
-    return np.datetime64(value, "D").astype(object)  # type: ignore[no-any-return]
+    converted: date = np.datetime64(str(value), "D").astype(object)
+    return converted
 
 
 def _dmy(value: object) -> str:

@@ -125,7 +125,8 @@ def national_desil(log_real_pce: np.ndarray, calibration: Calibration) -> np.nda
     """Desil 1-10 of log real per-capita expenditure in the national distribution.
 
     Examples:
-        >>> cal = Calibration(0.1, 0.01, 500_000.0, 358_233.6, "USD_1.90_PPP2011", 582_932.0, 0.0903)
+        >>> cal = Calibration(0.1, 0.01, 500_000.0, 358_233.6, "USD_1.90_PPP2011",
+        ...                   national_line=582_932.0, national_rate=0.0903)
         >>> national_desil(np.log(np.array([300_000.0, 1_500_000.0, 9e6])), cal).tolist()
         [1, 5, 10]
     """
@@ -160,11 +161,16 @@ def _place_households(
 def _poverty_pockets(
     villages: list[wilayah.Area], share: float, rng: np.random.Generator
 ) -> np.ndarray:
-    """One flag per village: the share of desa (never kelurahan) that are poverty pockets."""
+    """One flag per village: a share of villages are poverty pockets, desa before kelurahan.
+
+    A city of kelurahan only still has pockets (urban slums), so kelurahan are
+    candidates when the regency has too few desa.
+    """
     desa = np.array([not wilayah.is_kelurahan(area.code) for area in villages])
+    wanted = max(1, round(share * len(villages)))
+    candidates = np.flatnonzero(desa) if desa.sum() >= wanted else np.arange(len(villages))
     pocket = np.zeros(len(villages), dtype=bool)
-    candidates = np.flatnonzero(desa)
-    chosen = rng.choice(candidates, size=max(1, round(share * len(villages))), replace=False)
+    chosen = rng.choice(candidates, size=wanted, replace=False)
     pocket[chosen] = True
     return pocket
 
@@ -178,8 +184,8 @@ def _latent_welfare(
     elderly_alone: np.ndarray,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    districts = sorted({area.parent_code for area in villages})
-    district_of_village = np.array([districts.index(area.parent_code) for area in villages])
+    districts = sorted({area.parent_code or "" for area in villages})
+    district_of_village = np.array([districts.index(area.parent_code or "") for area in villages])
     district_effect = rng.normal(0, 0.20, len(districts))[district_of_village]
     village_effect = district_effect + rng.normal(0, 0.30, len(villages))
     return (
@@ -192,7 +198,9 @@ def _latent_welfare(
     )
 
 
-def _calibrated_expenditure(latent: np.ndarray, size: np.ndarray, config: SynthConfig) -> np.ndarray:
+def _calibrated_expenditure(
+    latent: np.ndarray, size: np.ndarray, config: SynthConfig
+) -> np.ndarray:
     """Map latent welfare to Rp per capita per month, hitting both person-weighted rates."""
     cal = config.calibration
     order = np.argsort(latent, kind="stable")

@@ -48,46 +48,46 @@ class NoiseRates:
     independently, unless the table says otherwise. The NIK rates are exclusive
     (a record gets at most one NIK problem), so their sum must stay at most 1.
 
-    ======================== ======= ==================================================
-    field                    default what it does, and why this default
-    ======================== ======= ==================================================
-    name_variant             0.12    another spelling (Muhammad→Moh./M./Muhamad,
-                                     Siti→St./Sitti, Ahmad→Achmad, Abdul→Abd.,
-                                     Nur→Noer, Nurhayati↔Nur Hayati, Syamsuddin→
-                                     Syamsudin, pre-1972 u→oe, j→dj, c→tj, sy→sj,
-                                     ny→nj, kh→ch, y→j); applies to names where a
-                                     rule fits (~97% of generated names). Spelling
-                                     is the commonest disagreement between lists.
-    name_title               0.03    H./Hj., Drs./Dra., Dr., Ir. before or ", S.Pd",
-                                     ", S.H.", ", A.Md." after; hajj titles are
-                                     common in NTB but written only in some lists.
-    name_typo                0.02    one letter substituted (keyboard neighbour),
-                                     deleted or doubled: data-entry slips.
-    name_case                0.5     chance that a *source* exports ALL CAPS (one
-                                     draw per export, ``upper_case_source``); SIKS-NG
-                                     and P3KE lists are commonly upper case [U].
-    nik_digit_error          0.04    one digit replaced (never by itself): typing.
-    nik_transposition        0.02    two adjacent different digits swapped: typing.
-    nik_missing              0.05    NIK left empty: persons not yet recorded
-                                     (children, the undocumented poor).
-    nik_is_kk                0.03    the KK number typed into the NIK field, a
-                                     known habit when the NIK is not at hand.
-    kk_missing               0.07    No. KK left empty.
-    birth_date_error         0.03    date shifted by days, months or a year (memory,
-                                     re-typing from paper).
-    birth_date_day_month_swap 0.02   day and month swapped, for records where that
-                                     gives another valid date (day ≤ 12, day ≠
-                                     month); the rate is of those records.
-    duplicate_record         0.01    the same person listed twice in one source,
-                                     the second copy with its own noise (DESIGN:
-                                     "duplicated rows").
-    moved_household          0.02    household shown in another village of the same
-                                     regency in an older source (KK and domicile
-                                     change on moving, DOMAIN 3.2).
-    excel_mangled_nik        0.05    XLSX only: NIK saved as a number, so 15
-                                     significant digits (last digit 0) or the text
-                                     ``5.20501E+15`` (DESIGN: unrecoverable).
-    ======================== ======= ==================================================
+    ========================== ======= ==================================================
+    field                      default what it does, and why this default
+    ========================== ======= ==================================================
+    name_variant               0.12    another spelling (Muhammad→Moh./M./Muhamad,
+                                       Siti→St./Sitti, Ahmad→Achmad, Abdul→Abd.,
+                                       Nur→Noer, Nurhayati↔Nur Hayati, Syamsuddin→
+                                       Syamsudin, pre-1972 u→oe, j→dj, c→tj, sy→sj,
+                                       ny→nj, kh→ch, y→j); applies to names where a
+                                       rule fits (~86% of generated names). Spelling
+                                       is the commonest disagreement between lists.
+    name_title                 0.03    H./Hj., Drs./Dra., Dr., Ir. before or ", S.Pd",
+                                       ", S.H.", ", A.Md." after; hajj titles are
+                                       common in NTB but written only in some lists.
+    name_typo                  0.02    one letter substituted (keyboard neighbour),
+                                       deleted or doubled: data-entry slips.
+    name_case                  0.5     chance that a *source* exports ALL CAPS (one
+                                       draw per export, ``upper_case_source``); SIKS-NG
+                                       and P3KE lists are commonly upper case [U].
+    nik_digit_error            0.04    one digit replaced (never by itself): typing.
+    nik_transposition          0.02    two adjacent different digits swapped: typing.
+    nik_missing                0.05    NIK left empty: persons not yet recorded
+                                       (children, the undocumented poor).
+    nik_is_kk                  0.03    the KK number typed into the NIK field, a
+                                       known habit when the NIK is not at hand.
+    kk_missing                 0.07    No. KK left empty.
+    birth_date_error           0.03    date shifted by days, months or a year (memory,
+                                       re-typing from paper).
+    birth_date_day_month_swap  0.02    day and month swapped, for records where that
+                                       gives another valid date (day ≤ 12, day ≠
+                                       month); the rate is of those records.
+    duplicate_record           0.01    the same person listed twice in one source,
+                                       the second copy with its own noise (DESIGN:
+                                       "duplicated rows").
+    moved_household            0.02    household shown in another village of the same
+                                       regency in an older source (KK and domicile
+                                       change on moving, DOMAIN 3.2).
+    excel_mangled_nik          0.05    XLSX only: NIK saved as a number, so 15
+                                       significant digits (last digit 0) or the text
+                                       ``5.20501E+15`` (DESIGN: unrecoverable).
+    ========================== ======= ==================================================
 
     With these defaults 14% of records have a NIK problem and 7% no KK, so 20% of
     CSV records and 24% of XLSX records have some identifier problem
@@ -236,6 +236,9 @@ class NoiseRates:
 # Names
 # ---------------------------------------------------------------------------
 
+_JOIN = "<join>"
+"""Rule target meaning: drop the space after ``old`` and lower-case the next letter."""
+
 # (old, new, weight): a record picks one fitting rule with probability in
 # proportion to its weight. Muhammad forms dominate, as in real lists.
 _SPELLING_RULES: tuple[tuple[str, str, float], ...] = (
@@ -256,11 +259,11 @@ _SPELLING_RULES: tuple[tuple[str, str, float], ...] = (
     ("Ahmad", "Achmad", 2),
     ("Ahmad", "Akhmad", 1),
     ("Abdul ", "Abd. ", 2),
-    ("Abdul ", "Abdul", 2),
+    ("Abdul ", _JOIN, 2),  # Abdul Rahman -> Abdulrahman
     ("Abu Bakar", "Abubakar", 2),
     ("Abubakar", "Abu Bakar", 2),
     ("Nur", "Noer", 1),
-    ("Nur ", "Nur", 3),
+    ("Nur ", _JOIN, 3),  # Nur Hayati -> Nurhayati
     ("Nurhayati", "Nur Hayati", 2),
     ("Nurjannah", "Nur Jannah", 2),
     ("Nuraini", "Nur Aini", 2),
@@ -327,22 +330,46 @@ def spelling_variants(
     changed = np.zeros(len(arr), dtype=bool)
     if not len(rows):
         return arr, changed
-    sub = arr[rows]
+    sub = arr[rows].tolist()
+    # Which rules fit is decided once per distinct name (Python's `in` beats
+    # np.strings.find here), then spread to the rows: shape (rules, rows).
+    distinct = list(dict.fromkeys(sub))
+    where = {name: i for i, name in enumerate(distinct)}
+    inverse = np.array([where[name] for name in sub], dtype=np.intp)
+    olds = list(dict.fromkeys(old for old, _, _ in _SPELLING_RULES))
+    fits_distinct = np.array([[old in name for name in distinct] for old in olds], dtype=bool)
+    column = {old: i for i, old in enumerate(olds)}
+    fits = fits_distinct[[column[old] for old, _, _ in _SPELLING_RULES]][:, inverse]
     weights = np.array([w for _, _, w in _SPELLING_RULES])
-    fits = np.stack([np.strings.find(sub, old) >= 0 for old, _, _ in _SPELLING_RULES], axis=1)
-    # Weighted choice among the fitting rules: the first rule whose cumulative
+    # Weighted choice among the fitting rules: the first rule whose running
     # weight passes u * (total fitting weight).
-    cumulative = np.cumsum(fits * weights, axis=1)
-    target = rng.random(len(rows)) * cumulative[:, -1]
-    rule = (cumulative <= target[:, None]).sum(axis=1)
-    has_rule = cumulative[:, -1] > 0
-    for r, (old, new, _) in enumerate(_SPELLING_RULES):
-        pick = np.flatnonzero(has_rule & (rule == r))
-        if len(pick):
-            sub[pick] = np.strings.replace(sub[pick], old, new, 1)
-    arr[rows] = sub
+    target = rng.random(len(rows)) * (weights @ fits)
+    running = np.zeros(len(rows))
+    rule = np.full(len(rows), -1)
+    for r, weight in enumerate(weights):
+        running += weight * fits[r]
+        rule[(rule < 0) & (running > target)] = r
+    has_rule = rule >= 0
+    picked = np.flatnonzero(has_rule)
+    arr[rows[picked]] = [
+        _respell(sub[i], *_SPELLING_RULES[r][:2])
+        for i, r in zip(picked.tolist(), rule[picked].tolist(), strict=True)
+    ]
     changed[rows] = has_rule
     return arr, changed
+
+
+def _respell(name: str, old: str, new: str) -> str:
+    """Apply one spelling rule at the first place it fits.
+
+    Examples:
+        >>> _respell("Nur Hayati", "Nur ", _JOIN), _respell("Siti Aminah", "Siti", "St.")
+        ('Nurhayati', 'St. Aminah')
+    """
+    if new != _JOIN:
+        return name.replace(old, new, 1)
+    end = name.find(old) + len(old)
+    return name[: end - 1] + name[end : end + 1].lower() + name[end + 1 :]
 
 
 def add_titles(
@@ -598,7 +625,7 @@ def corrupt_niks(
         len(out),
         [rates.nik_digit_error, rates.nik_transposition, rates.nik_missing, rates.nik_is_kk],
     )
-    cat[np.equal(out, None)] = 0  # already empty: nothing to damage
+    cat[out == None] = 0  # noqa: E711 (elementwise) already empty: nothing to damage
     digit = np.flatnonzero(cat == 1)
     if len(digit):
         out[digit] = change_one_digit(rng, out[digit])

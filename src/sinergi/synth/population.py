@@ -106,7 +106,9 @@ def _compose(
     age: list[int] = []
     owner: list[int] = []
     for h in households.tolist():
-        members = _members(int(frame.size[h]), bool(frame.head_female[h]), bool(frame.elderly_alone[h]), rng)
+        members = _members(
+            int(frame.size[h]), bool(frame.head_female[h]), bool(frame.elderly_alone[h]), rng
+        )
         for rel, member_sex, member_age in members:
             relationship.append(rel)
             sex.append(member_sex)
@@ -135,16 +137,18 @@ def _members(
         mother_age = int(np.clip(head_age - rng.integers(-2, 9), 17, 90))
         members.append((2, "P", mother_age))
     if len(members) < size and head_age < 55 and rng.random() < 0.10:
-        parent_age = int(min(head_age + rng.integers(22, 34), 98))
+        parent_age = min(head_age + int(rng.integers(22, 34)), 98)
         members.append((6, "P" if rng.random() < 0.7 else "L", parent_age))
-    parent_age = mother_age if mother_age is not None else head_age
+    parent_age = min(head_age, mother_age) if mother_age is not None else head_age
     while len(members) < size:
         child_age = parent_age - int(rng.integers(17, 43))
         if parent_age >= 58 and child_age >= 20 and size - len(members) >= 2 and rng.random() < 0.5:
             # An adult child living with the parents brings a spouse or a child of their own.
             members.append((3, "L" if rng.random() < 0.5 else "P", child_age))
             if rng.random() < 0.4:
-                members.append((4, "P" if rng.random() < 0.7 else "L", child_age + int(rng.integers(-3, 4))))
+                members.append(
+                    (4, "P" if rng.random() < 0.7 else "L", child_age + int(rng.integers(-3, 4)))
+                )
             else:
                 members.append((5, "L" if rng.random() < 0.51 else "P", int(rng.integers(0, 16))))
             continue
@@ -221,11 +225,17 @@ def _work_and_health(
         4,
         np.where(u < severe_chance, 3, np.where(u < severe_chance + 0.08 + 0.002 * age, 2, 1)),
     ).astype(np.int8)
-    domains = np.array(["Penglihatan", "Pendengaran", "Berjalan", "Mengingat", "Mengurus Diri", "Komunikasi"])
+    domains = np.array(
+        ["Penglihatan", "Pendengaran", "Berjalan", "Mengingat", "Mengurus Diri", "Komunikasi"]
+    )
     disability_domain = np.where(disability >= 2, domains[rng.integers(0, 6, n)], "").astype(object)
     chronic = rng.random(n) < np.where(age >= 60, 0.20, 0.03)
-    pregnant = (sex == "P") & (age >= 17) & (age <= 45) & (relationship <= 2) & (rng.random(n) < 0.06)
-    abroad_chance = np.where((age >= 20) & (age <= 45) & (relationship != 1), 0.02 + 0.04 * (1 - rank), 0)
+    pregnant = (
+        (sex == "P") & (age >= 17) & (age <= 45) & (relationship <= 2) & (rng.random(n) < 0.06)
+    )
+    abroad_chance = np.where(
+        (age >= 20) & (age <= 45) & (relationship != 1), 0.02 + 0.04 * (1 - rank), 0
+    )
     abroad = rng.random(n) < abroad_chance
     return {
         "occupation": occupation,
@@ -262,9 +272,16 @@ def _names(people: Columns, rng: np.random.Generator) -> tuple[np.ndarray, np.nd
     result[heads] = names.person_names(rng, sex[heads], birth_year[heads])
     # Each household's head is its first member: broadcast the head's name to members.
     first_of_household = np.flatnonzero(heads)
-    head_row = first_of_household[np.searchsorted(first_of_household, np.arange(n), side="right") - 1]
-    father = np.where(sex[head_row] == "L", result[head_row], None)
-    fathers_first = np.array([f.split()[0] if f else None for f in father], dtype=object)
+    head_row = first_of_household[
+        np.searchsorted(first_of_household, np.arange(n), side="right") - 1
+    ]
+    fathers_first = np.array(
+        [
+            name.split()[0] if head_sex == "L" else None
+            for name, head_sex in zip(result[head_row], sex[head_row], strict=True)
+        ],
+        dtype=object,
+    )
     rest = ~heads
     result[rest] = names.person_names(rng, sex[rest], birth_year[rest], fathers_first[rest])
     # The mother of a child is the head's wife (or the female head); others get a name drawn anew.
@@ -302,7 +319,9 @@ def _niks(
         (nik_districts.outside, (place > 0.955) & (place <= 0.995)),
     ):
         if choices and chosen.any():
-            district[chosen] = np.array(choices, dtype=object)[rng.integers(0, len(choices), chosen.sum())]
+            district[chosen] = np.array(choices, dtype=object)[
+                rng.integers(0, len(choices), chosen.sum())
+            ]
     niks = np.empty(n, dtype=object)
     birth = people["birth_date"].astype(object)
     for i in range(n):

@@ -61,7 +61,11 @@ class Amounts:
             pkh_component_per_year={c: amount(f"pkh_{c}") for c in components},
             sembako_per_month=amount("bpnt_sembako"),
             pbi_premium_per_month=amount("pbi_jkn"),
-            pip_per_year={"SD": amount("pip_sd"), "SMP": amount("pip_smp"), "SMA": amount("pip_sma_smk")},
+            pip_per_year={
+                "SD": amount("pip_sd"),
+                "SMP": amount("pip_smp"),
+                "SMA": amount("pip_sma_smk"),
+            },
             blt_dd_per_month=amount("blt_dana_desa"),
             rtlh_per_house=amount("rst_rutilahu"),
             bpjs_tk_premium_per_month=amount("bpjs_tk_bpu"),
@@ -145,9 +149,12 @@ def decide(
 
     homes: Columns = {}
     homes["eligible_pkh"] = (desil_true <= 4) & has_component
-    homes["receives_pkh"] = receive(
-        "pkh", in_dtks & (desil_admin <= 4) & has_component, (desil_admin <= 6) & has_component
-    ) & has_component
+    homes["receives_pkh"] = (
+        receive(
+            "pkh", in_dtks & (desil_admin <= 4) & has_component, (desil_admin <= 6) & has_component
+        )
+        & has_component
+    )
     homes["eligible_sembako"] = desil_true <= 4
     homes["receives_sembako"] = receive("sembako", desil_admin <= 4, desil_admin <= 6) | (
         homes["receives_pkh"] & (rng.random(len(h)) < 0.95)
@@ -159,9 +166,10 @@ def decide(
         desil_admin <= 4,
     )
     homes["eligible_rtlh"] = (desil_true <= 4) & needs["rtlh"] & needs["owns_house"]
-    homes["receives_rtlh"] = receive(
-        "rtlh", (desil_admin <= 4) & needs["rtlh"] & needs["owns_house"], desil_admin <= 6
-    ) & needs["owns_house"]
+    homes["receives_rtlh"] = (
+        receive("rtlh", (desil_admin <= 4) & needs["rtlh"] & needs["owns_house"], desil_admin <= 6)
+        & needs["owns_house"]
+    )
     pbi_family = receive("pbi", desil_admin <= 5, desil_admin <= 7)
     homes["receives_pbi"] = pbi_family
     homes["eligible_pbi"] = desil_true <= 4
@@ -252,7 +260,12 @@ def _payments(
     )
     families = np.flatnonzero(homes["receives_rtlh"])
     result["rtlh"] = _schedule(
-        rng, head_row[families], families, np.full(len(families), amounts.rtlh_per_house), year, months=(7,)
+        rng,
+        head_row[families],
+        families,
+        np.full(len(families), amounts.rtlh_per_house),
+        year,
+        months=(7,),
     )
     rows = np.flatnonzero(persons["receives_pbi"])
     result["pbi"] = _schedule(
@@ -265,7 +278,9 @@ def _payments(
         on_time=True,
     )
     rows = np.flatnonzero(persons["receives_pip"])
-    level_amount = np.array([amounts.pip_per_year.get(level, 0.0) for level in people["school_level"][rows]])
+    level_amount = np.array(
+        [amounts.pip_per_year.get(level, 0.0) for level in people["school_level"][rows]]
+    )
     result["pip"] = _schedule(
         rng,
         rows,
@@ -301,7 +316,9 @@ def _schedule(
     n = len(person_rows)
     stage = np.tile(np.arange(1, k + 1), n)
     due_month = np.tile(np.array(months), n)
-    late_months = np.where(on_time, 0, (rng.random(n * k) < LATE_PAYMENT) * rng.integers(1, 4, n * k))
+    late_months = np.where(
+        on_time, 0, (rng.random(n * k) < LATE_PAYMENT) * rng.integers(1, 4, n * k)
+    )
     short = ~np.asarray(on_time) & (rng.random(n * k) < SHORT_PAYMENT)
     entitled = np.repeat(amount, k)
     paid = np.where(short, np.round(entitled * 0.75, -3), entitled)

@@ -9,7 +9,7 @@ point at the exact row of every exported record.
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,8 @@ class CsvSink:
         self._file = path.open("w", newline="", encoding=encoding)
         self._writer = csv.writer(self._file, delimiter=delimiter, lineterminator="\r\n")
         self._writer.writerow(header)
-        self.rows = 1
+        self.rows = 1  # the last row number written (the header is row 1)
+        self.data_rows = 0
 
     def write(self, columns: Columns) -> np.ndarray:
         values = [[_text(v) for v in columns[name]] for name in self.header]
@@ -43,6 +44,7 @@ class CsvSink:
         self._writer.writerows(records)
         first = self.rows + 1
         self.rows += len(records)
+        self.data_rows += len(records)
         return np.arange(first, self.rows + 1)
 
     def close(self) -> None:
@@ -71,6 +73,8 @@ class XlsxSink:
         self._book = xlsxwriter.Workbook(
             str(path), {"constant_memory": True, "default_date_format": "dd/mm/yyyy"}
         )
+        # A fixed creation time keeps the workbook byte-identical for a seed.
+        self._book.set_properties({"created": datetime(2000, 1, 1)})
         self._sheet = self._book.add_worksheet("Data")
         bold = self._book.add_format({"bold": True})
         for row, line in enumerate(title):
@@ -79,15 +83,17 @@ class XlsxSink:
         centred = self._book.add_format({"bold": True, "align": "center", "border": 1})
         for label, (first, last) in (groups or {}).items():
             self._sheet.merge_range(
-                header_row - 1, header.index(first), header_row - 1, header.index(last), label, centred
+                header_row - 1,
+                header.index(first),
+                header_row - 1,
+                header.index(last),
+                label,
+                centred,
             )
         boxed = self._book.add_format({"bold": True, "border": 1, "text_wrap": True})
         self._sheet.write_row(header_row, 0, header, boxed)
         self._next = first_data_row - 1  # 0-based index of the next data row
-
-    @property
-    def rows(self) -> int:
-        return self._next
+        self.data_rows = 0
 
     def write(self, columns: Columns) -> np.ndarray:
         values = [columns[name] for name in self.header]
@@ -96,6 +102,7 @@ class XlsxSink:
             for col, value in enumerate(record):
                 _write_cell(self._sheet, self._next, col, value)
             self._next += 1
+        self.data_rows += self._next - first
         if self._next > EXCEL_MAX_ROWS:
             raise OverflowError(f"{self.path.name} exceeds Excel's row limit")
         return np.arange(first + 1, self._next + 1)
