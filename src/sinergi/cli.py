@@ -65,17 +65,31 @@ def synth(
         "sinergi-data/synth"
     ),
     poverty_rate: Annotated[
-        float | None, typer.Option(help="Tingkat kemiskinan P0 dalam persen (bawaan: angka BPS).")
+        float | None,
+        typer.Option(
+            help="Tingkat kemiskinan P0 dalam persen (bawaan: angka BPS).",
+            envvar="SINERGI_POVERTY_RATE",
+        ),
     ] = None,
     extreme_rate: Annotated[
         float | None,
-        typer.Option(help="Tingkat kemiskinan ekstrem dalam persen (bawaan: angka resmi)."),
+        typer.Option(
+            help="Tingkat kemiskinan ekstrem dalam persen (bawaan: angka resmi).",
+            envvar="SINERGI_EXTREME_RATE",
+        ),
     ] = None,
     poverty_line: Annotated[
-        float | None, typer.Option(help="Garis kemiskinan, Rp/kapita/bulan (bawaan: GK BPS).")
+        float | None,
+        typer.Option(
+            help="Garis kemiskinan, Rp/kapita/bulan (bawaan: GK BPS).",
+            envvar="SINERGI_POVERTY_LINE",
+        ),
     ] = None,
     noise: Annotated[
-        Path | None, typer.Option(help="Berkas TOML berisi tingkat derau (lihat docs/synth.md).")
+        Path | None,
+        typer.Option(
+            help="Berkas TOML berisi tingkat derau (lihat docs/synth.md).", envvar="SINERGI_NOISE"
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Timpa folder keluaran yang sudah berisi.")
@@ -146,8 +160,7 @@ def _print_summary(name: str, manifest: dict[str, Any], out: Path) -> None:
     achieved = manifest["calibration_achieved"]
     cal = manifest["config"]["calibration"]
     console.print(
-        f"[bold]Wilayah sintetis {name}[/bold] selesai dalam "
-        f"{manifest['seconds']:.0f} detik."
+        f"[bold]Wilayah sintetis {name}[/bold] selesai dalam {manifest['seconds']:.0f} detik."
     )
     table = Table("Ukuran", "Nilai", title="Ringkasan")
     table.add_row("Penduduk", _id_number(counts["persons"]))

@@ -523,7 +523,9 @@ class Exporter:
         source_index = np.concatenate([source_index, twice])
         rows = rows[source_index]
         local = np.searchsorted(chunk.households, people["household"][rows])
-        names, name_changed = noise.vary_names(rng, people["name"][rows], rates)
+        names, name_changed = noise.vary_names(
+            rng, people["name"][rows], rates, people["sex"][rows]
+        )
         if upper:
             names = np.array([n.upper() for n in names], dtype=object)
         kk_true = chunk.homes["kk"][local]
