@@ -252,3 +252,17 @@ def test_any_regency_of_the_country_works(tmp_path: Path) -> None:
     homes = table(result, "households")
     assert {code[:5] for code in homes["village_code"]} == {"33.74"}
     assert result.persons == 800
+
+
+def test_manifest_reports_the_targeting_errors_found_in_the_truth(
+    medium_regency: SynthResult,
+) -> None:
+    homes = table(medium_regency, "households")
+    report = medium_regency.manifest["targeting"]["pkh"]
+    eligible = homes["eligible_pkh"].astype(bool)
+    receives = homes["receives_pkh"].astype(bool)
+    assert report["eligible"] == eligible.sum()
+    assert report["receiving"] == receives.sum()
+    assert report["exclusion_error"] == round(1 - (eligible & receives).sum() / eligible.sum(), 3)
+    # PMT-based targeting misses many of the eligible, as Alatas et al. (2012) found.
+    assert 0.3 <= report["exclusion_error"] <= 0.8

@@ -114,6 +114,7 @@ def _build(
         out / "sources" / "survey" / f"susenas_{config.year}_03_rumah_tangga.csv", SURVEY_HEADER
     )
     totals = {"persons": 0, "households": 0}
+    targeting: dict[str, dict[str, int]] = {}
     try:
         for index, households in enumerate(_chunks(frame)):
             rng = np.random.default_rng([config.seed, 2, index])
@@ -125,6 +126,7 @@ def _build(
                 frame, chunk, needs, amounts, config.calibration, config.year, rng
             )
             status = needs | homes
+            _count_targeting(targeting, status, persons)
             exporter.write_chunk(chunk, status, persons, payments, rng)
             truth_persons.write(_person_truth(frame, chunk, persons))
             truth_households.write(_household_truth(frame, chunk, status, config))
@@ -149,6 +151,38 @@ def _build(
         "counts": totals | {"survey_households": len(sample.household_rows)},
         "files": exporter.files() | {str(survey_sink.path.relative_to(out)): survey_sink.data_rows},
         "calibration_achieved": _achieved(frame, config),
+        "targeting": {program: _errors(counts) for program, counts in targeting.items()},
+    }
+
+
+def _count_targeting(
+    targeting: dict[str, dict[str, int]],
+    households: dict[str, np.ndarray],
+    persons: dict[str, np.ndarray],
+) -> None:
+    """Add the chunk's eligible/receiving cross-counts per program (households or persons)."""
+    for table in (households, persons):
+        for key in table:
+            if not key.startswith("eligible_") or f"receives_{key[9:]}" not in table:
+                continue
+            program = key[9:]
+            if program == "pbi" and table is households:
+                continue  # PBI is counted over persons
+            eligible, receives = table[key].astype(bool), table[f"receives_{program}"].astype(bool)
+            counts = targeting.setdefault(
+                program, dict.fromkeys(("eligible", "receiving", "both"), 0)
+            )
+            counts["eligible"] += int(eligible.sum())
+            counts["receiving"] += int(receives.sum())
+            counts["both"] += int((eligible & receives).sum())
+
+
+def _errors(counts: dict[str, int]) -> dict[str, float | int]:
+    """Exclusion error (eligible, not receiving) and inclusion error (receiving, not eligible)."""
+    eligible, receiving, both = counts["eligible"], counts["receiving"], counts["both"]
+    return counts | {
+        "exclusion_error": round(1 - both / eligible, 3) if eligible else 0.0,
+        "inclusion_error": round(1 - both / receiving, 3) if receiving else 0.0,
     }
 
 

@@ -26,7 +26,7 @@ from sinergi.synth.population import Chunk, Columns
 # for near-misses (next two desil), and for everyone else (leakage).
 RECEIPT_CHANCE: dict[str, tuple[float, float, float]] = {
     "pkh": (0.72, 0.05, 0.005),
-    "sembako": (0.78, 0.08, 0.01),
+    "sembako": (0.65, 0.08, 0.01),
     "pbi": (0.85, 0.15, 0.03),
     "pip": (0.55, 0.08, 0.02),
     "blt_dd": (0.50, 0.05, 0.01),
