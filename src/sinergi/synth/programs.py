@@ -267,38 +267,27 @@ def _payments(
         year,
         months=(7,),
     )
-    rows = np.flatnonzero(persons["receives_pbi"])
-    result["pbi"] = _schedule(
-        rng,
-        rows,
-        np.searchsorted(chunk.households, people["household"][rows]),
-        np.full(len(rows), amounts.pbi_premium_per_month),
-        year,
-        months=(1,),
-        on_time=True,
-    )
-    rows = np.flatnonzero(persons["receives_pip"])
-    level_amount = np.array(
-        [amounts.pip_per_year.get(level, 0.0) for level in people["school_level"][rows]]
-    )
-    result["pip"] = _schedule(
-        rng,
-        rows,
-        np.searchsorted(chunk.households, people["household"][rows]),
-        level_amount,
-        year,
-        months=(5,),
-    )
-    rows = np.flatnonzero(persons["receives_bpjs_tk"])
-    result["bpjs_tk"] = _schedule(
-        rng,
-        rows,
-        np.searchsorted(chunk.households, people["household"][rows]),
-        np.full(len(rows), amounts.bpjs_tk_premium_per_month),
-        year,
-        months=(3,),
-        on_time=True,
-    )
+    # Person-level programs: PBI premiums and BPJS-TK contributions are paid by the
+    # government on schedule; PIP is disbursed once a year per student, by level.
+    flat_amount = {
+        "pbi": amounts.pbi_premium_per_month,
+        "bpjs_tk": amounts.bpjs_tk_premium_per_month,
+    }
+    for program, months, on_time in (
+        ("pbi", (1,), True),
+        ("pip", (5,), False),
+        ("bpjs_tk", (3,), True),
+    ):
+        rows = np.flatnonzero(persons[f"receives_{program}"])
+        if program == "pip":
+            levels = people["school_level"][rows]
+            amount = np.array([amounts.pip_per_year.get(level, 0.0) for level in levels])
+        else:
+            amount = np.full(len(rows), flat_amount[program])
+        household_rows = np.searchsorted(chunk.households, people["household"][rows])
+        result[program] = _schedule(
+            rng, rows, household_rows, amount, year, months=months, on_time=on_time
+        )
     return result
 
 
