@@ -878,8 +878,10 @@ def load_csv_records(path: str | Path, kind: str | None = None) -> tuple[Any, ..
         ReferenceDataError: the kind is unknown, the file is not UTF-8, or rows are broken.
 
     Examples:
-        >>> load_csv_records("my_lines.csv", "poverty_lines")  # doctest: +SKIP
-        (PovertyLine(line_id='gk_52.05_2025-03_total', ...),)
+        A user's own file of poverty lines, checked like the shipped one::
+
+            load_csv_records("my_lines.csv", "poverty_lines")
+            # -> (PovertyLine(line_id='gk_52.05_2025-03_total', ...),)
     """
     file_path = Path(path)
     chosen = kind if kind is not None else file_path.stem

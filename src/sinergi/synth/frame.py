@@ -127,7 +127,7 @@ def national_desil(log_real_pce: np.ndarray, calibration: Calibration) -> np.nda
     Examples:
         >>> cal = Calibration(0.1, 0.01, 500_000.0, 358_233.6, "USD_1.90_PPP2011",
         ...                   national_line=582_932.0, national_rate=0.0903)
-        >>> national_desil(np.log(np.array([300_000.0, 1_500_000.0, 9e6])), cal).tolist()
+        >>> national_desil(np.log(np.array([300_000.0, 1_400_000.0, 9e6])), cal).tolist()
         [1, 5, 10]
     """
     normal = NormalDist()
