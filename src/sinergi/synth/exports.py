@@ -132,7 +132,6 @@ class Exporter:
         self.places = Places.of(frame.villages)
         self.year = year
         self.rates = {src: _scaled(noise_rates, factor) for src, factor in SOURCE_NOISE.items()}
-        self.base_rates = noise_rates
         sources = out / "sources"
         self.dtsen = CsvSink(sources / "dtsen" / f"dtsen_extract_{year}-09.csv", DTSEN_HEADER)
         self.dtks = CsvSink(
@@ -141,7 +140,6 @@ class Exporter:
         self._xlsx: dict[str, XlsxSink] = {}
         self._csv: dict[str, CsvSink] = {}
         self.records = ParquetSink(out / "truth" / "records.parquet")
-        self._ids: dict[str, int] = {}
 
     def close(self) -> None:
         sinks: list[CsvSink | XlsxSink] = [self.dtsen, self.dtks, *self._csv.values()]

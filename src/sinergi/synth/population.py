@@ -85,13 +85,15 @@ def generate_chunk(
     people["birth_date"] = _birth_dates(age, reference, rng)
     people |= _schooling(age, rank, rng)
     people |= _work_and_health(age, sex, relationship, rank, people["in_school"], rng)
-    people["marital"] = _marital(relationship, age, frame.head_female[household], frame.size)
+    people["marital"] = _marital(
+        relationship, age, frame.head_female[household], frame.size[household] == 1
+    )
     people["name"], people["mother_name"] = _names(people, rng)
     local_places = sorted({wilayah.get(a.parent_code or "").name for a in frame.villages})
     people["birth_place"] = names.place_of_birth(rng, len(household), local_places)
     village_district = frame.district_codes()[frame.village[household]]
     people["nik"], people["nik_district"] = _niks(
-        people, village_district, rank, reference, serials, nik_districts, rng
+        people, village_district, rank, serials, nik_districts, rng
     )
     homes = _homes(frame, households, reference, serials, rng)
     return Chunk(households=households, people=people, homes=homes)
@@ -249,14 +251,17 @@ def _work_and_health(
 
 
 def _marital(
-    relationship: np.ndarray, age: np.ndarray, head_female: np.ndarray, sizes: np.ndarray
+    relationship: np.ndarray, age: np.ndarray, head_female: np.ndarray, alone: np.ndarray
 ) -> np.ndarray:
-    """Marital status (1 belum kawin, 2 kawin, 3 cerai hidup, 4 cerai mati)."""
-    status = np.where(age >= 17, 1, 1)
-    status = np.where(np.isin(relationship, (2, 4)), 2, status)
+    """Marital status (1 belum kawin, 2 kawin, 3 cerai hidup, 4 cerai mati).
+
+    A head living alone is widowed from 50 on and unmarried before.
+    """
+    status = np.where(np.isin(relationship, (2, 4)), 2, 1)
     status = np.where((relationship == 1) & ~head_female & (age >= 19), 2, status)
     status = np.where((relationship == 1) & head_female, np.where(age >= 50, 4, 3), status)
     status = np.where(relationship == 6, 4, status)
+    status = np.where((relationship == 1) & alone, np.where(age >= 50, 4, 1), status)
     return status.astype(np.int8)
 
 
@@ -300,7 +305,6 @@ def _niks(
     people: Columns,
     village_district: np.ndarray,
     rank: np.ndarray,
-    reference: date,
     serials: SerialRegistry,
     nik_districts: NikDistricts,
     rng: np.random.Generator,
