@@ -64,3 +64,25 @@ def test_every_command_and_option_is_documented() -> None:
         help_text = runner.invoke(app, [name, "--help"], terminal_width=200).stdout
         for option in set(re.findall(r"--[a-z][a-z-]+", help_text)) - {"--help"}:
             assert f"`{option}`" in documented, f"{option} of `sinergi {name}` is undocumented"
+
+
+def test_a_noise_file_with_a_bad_rate_is_refused_before_any_work(tmp_path: Path) -> None:
+    noise = tmp_path / "noise.toml"
+    noise.write_text("[noise]\nnik_missing = 1.5\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["synth", "--persons", "300", "--noise", str(noise), "--out", str(tmp_path / "r")]
+    )
+    assert result.exit_code == 1
+    assert "nik_missing" in result.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_noise_file_changes_the_rates_used(tmp_path: Path) -> None:
+    noise = tmp_path / "noise.toml"
+    noise.write_text("[noise]\nnik_missing = 0.5\n", encoding="utf-8")
+    out = tmp_path / "r"
+    result = runner.invoke(
+        app, ["synth", "--persons", "300", "--noise", str(noise), "--out", str(out), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["config"]["noise"]["nik_missing"] == 0.5
