@@ -188,18 +188,14 @@ def _errors(counts: dict[str, int]) -> dict[str, float | int]:
 
 def _chunks(frame: Frame) -> list[np.ndarray]:
     """Runs of whole villages holding about ``CHUNK_PERSONS`` persons each."""
-    boundaries = np.flatnonzero(np.diff(frame.village)) + 1
-    starts = np.concatenate([[0], boundaries])
-    ends = np.concatenate([boundaries, [frame.households]])
-    persons = np.cumsum(frame.size)
+    village_ends = np.append(np.flatnonzero(np.diff(frame.village)) + 1, frame.households)
+    persons_before = np.concatenate([[0], np.cumsum(frame.size)])
     chunks: list[np.ndarray] = []
     first = 0
-    for start, end in zip(starts, ends, strict=True):
-        taken = persons[end - 1] - (persons[first - 1] if first else 0)
-        if taken >= CHUNK_PERSONS or end == frame.households:
+    for end in village_ends:
+        if persons_before[end] - persons_before[first] >= CHUNK_PERSONS or end == frame.households:
             chunks.append(np.arange(first, end))
             first = end
-        del start
     return chunks
 
 
@@ -232,7 +228,7 @@ def _person_truth(
         "person_id": people["person_id"],
         "household_id": h + 1,
         "nik": people["nik"],
-        "kk": chunk.homes["kk"][np.searchsorted(chunk.households, h)],
+        "kk": chunk.homes["kk"][chunk.home_row],
         "name": people["name"],
         "sex": people["sex"],
         "birth_date": people["birth_date"],
@@ -310,11 +306,8 @@ def _survey_rows(
     h = chunk.households[picked]
     s = survey_row[h]
     people = chunk.people
-    local = np.searchsorted(chunk.households, people["household"])
-    heads = np.flatnonzero(people["relationship"] == 1)
-    head_of = np.empty(len(chunk.households), dtype=np.int64)
-    head_of[local[heads]] = heads
-    head = head_of[picked]
+    local = chunk.home_row
+    head = chunk.head_row[picked]
     toddlers = np.bincount(local[people["age"] < 5], minlength=len(chunk.households))[picked]
     elderly = np.bincount(local[people["age"] >= 60], minlength=len(chunk.households))[picked]
     codes = np.array([a.code for a in frame.villages], dtype=object)[frame.village[h]]

@@ -171,9 +171,8 @@ class Exporter:
         ident = self._identity("dtsen", chunk, rows, rng, old_place=False)
         rows = ident["rows"]
         h = people["household"][rows]
-        local = np.searchsorted(chunk.households, h)
         village = frame.village[h]
-        home = {k: v[local] for k, v in chunk.homes.items()}
+        home = chunk.homes_of(rows)
         family_id = self._family_ids("dtsen", h, 100_000_000)
         cols: Columns = {
             "id_keluarga": family_id,
@@ -224,7 +223,7 @@ class Exporter:
     def _p3ke(self, chunk: Chunk, homes: Columns, rng: np.random.Generator) -> None:
         people, frame = chunk.people, self.frame
         in_p3ke_home = frame.desil_p3ke[chunk.households] > 0
-        member = in_p3ke_home[np.searchsorted(chunk.households, people["household"])]
+        member = in_p3ke_home[chunk.home_row]
         rows = np.flatnonzero(member)
         if not len(rows):
             return
@@ -243,8 +242,8 @@ class Exporter:
         people, frame = chunk.people, self.frame
         rows = ident["rows"]
         h = people["household"][rows]
-        local = np.searchsorted(chunk.households, h)
-        home = {k: v[local] for k, v in chunk.homes.items()}
+        local = chunk.home_row[rows]
+        home = chunk.homes_of(rows)
         village = frame.old_village[h]
         yes_no = lambda mask: np.where(mask, "YA", "TIDAK")  # noqa: E731
         cols: Columns = {
@@ -267,8 +266,8 @@ class Exporter:
                 [EDUCATION[int(e)] for e in people["education"][rows]], dtype=object
             ),
             "Penerima BPNT": yes_no(homes["receives_sembako"][local]),
-            "Penerima BPUM": yes_no(rng_like(h, 0.05)),
-            "Penerima BST": yes_no(rng_like(h, 0.20)),
+            "Penerima BPUM": yes_no(_stable_flag(h, 0.05)),
+            "Penerima BST": yes_no(_stable_flag(h, 0.20)),
             "Penerima PKH": yes_no(homes["receives_pkh"][local]),
             "Penerima SEMBAKO": yes_no(homes["receives_sembako"][local]),
             "Resiko Stunting": yes_no(
@@ -354,8 +353,7 @@ class Exporter:
         ident = self._identity("dtks", chunk, rows, rng, old_place=True, upper=True)
         rows = ident["rows"]
         h = people["household"][rows]
-        local = np.searchsorted(chunk.households, h)
-        home = {k: v[local] for k, v in chunk.homes.items()}
+        home = chunk.homes_of(rows)
         village = frame.old_village[h]
         disabled = people["disability"][rows] >= 3
         cols: Columns = {
@@ -404,8 +402,7 @@ class Exporter:
         pay = {k: v[keep] for k, v in pay.items()}
         rows = ident["rows"]
         h = people["household"][rows]
-        local = np.searchsorted(chunk.households, h)
-        home = {k: v[local] for k, v in chunk.homes.items()}
+        home = chunk.homes_of(rows)
         village = frame.village[h]
         code, name = self.places.village_code[village], self.places.village_name[village]
         n = len(rows)
@@ -520,7 +517,7 @@ class Exporter:
         twice = noise.duplicate_indices(rng, len(rows), rates.duplicate_record)
         source_index = np.concatenate([source_index, twice])
         rows = rows[source_index]
-        local = np.searchsorted(chunk.households, people["household"][rows])
+        local = chunk.home_row[rows]
         names, name_changed = noise.vary_names(
             rng, people["name"][rows], rates, people["sex"][rows]
         )
@@ -586,7 +583,7 @@ class Exporter:
         return np.array([str(base + int(k)) for k in scrambled], dtype=object)
 
 
-def rng_like(keys: np.ndarray, share: float) -> np.ndarray:
+def _stable_flag(keys: np.ndarray, share: float) -> np.ndarray:
     """A stable pseudo-random flag per key (for programs the generator does not model)."""
     return ((keys.astype(np.int64) * 2654435761) % 1000) < share * 1000
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 import numpy as np
 
@@ -57,6 +58,24 @@ class Chunk:
     households: np.ndarray  # frame indices of the chunk's households
     people: Columns
     homes: Columns  # one row per household of the chunk, aligned with ``households``
+
+    @cached_property
+    def home_row(self) -> np.ndarray:
+        """For each person, the row of their household in ``homes``."""
+        return np.searchsorted(self.households, self.people["household"])
+
+    @cached_property
+    def head_row(self) -> np.ndarray:
+        """For each household of the chunk, the person row of its head."""
+        heads = np.flatnonzero(self.people["relationship"] == 1)
+        rows = np.empty(len(self.households), dtype=np.int64)
+        rows[self.home_row[heads]] = heads
+        return rows
+
+    def homes_of(self, person_rows: np.ndarray) -> Columns:
+        """The household columns of each given person row."""
+        home = self.home_row[person_rows]
+        return {name: values[home] for name, values in self.homes.items()}
 
 
 def generate_chunk(

@@ -75,7 +75,7 @@ class Amounts:
 def household_needs(frame: Frame, chunk: Chunk) -> Columns:
     """Per household of the chunk: PKH components, RTLH condition and vulnerability flags."""
     people = chunk.people
-    local = np.searchsorted(chunk.households, people["household"])
+    local = chunk.home_row
     n = len(chunk.households)
 
     def count(mask: np.ndarray) -> np.ndarray:
@@ -200,13 +200,9 @@ def representative(chunk: Chunk) -> np.ndarray:
     PKH and Sembako cards are issued to the mother of the family (the *pengurus*);
     a household without one is represented by its head.
     """
-    people = chunk.people
-    local = np.searchsorted(chunk.households, people["household"])
-    rows = np.full(len(chunk.households), -1, dtype=np.int64)
-    heads = np.flatnonzero(people["relationship"] == 1)
-    rows[local[heads]] = heads
-    wives = np.flatnonzero(people["relationship"] == 2)
-    rows[local[wives]] = wives
+    rows = chunk.head_row.copy()
+    wives = np.flatnonzero(chunk.people["relationship"] == 2)
+    rows[chunk.home_row[wives]] = wives
     return rows
 
 
@@ -221,10 +217,6 @@ def _payments(
 ) -> dict[str, Columns]:
     pengurus = representative(chunk)
     people = chunk.people
-    heads = np.flatnonzero(people["relationship"] == 1)
-    local_heads = np.searchsorted(chunk.households, people["household"][heads])
-    head_row = np.empty(len(chunk.households), dtype=np.int64)
-    head_row[local_heads] = heads
 
     pkh_per_year = sum(
         np.minimum(needs[f"pkh_{name}"], 4) * amount
@@ -235,38 +227,21 @@ def _payments(
     pkh_per_year = pkh_per_year * np.minimum(1.0, 4 / np.maximum(uncapped, 1))
     pkh_stage_amount = np.round(pkh_per_year / 4, -3)
 
+    # Family programs: PKH and Sembako pay the mother (pengurus) per stage, BLT-DD
+    # monthly and RTLH once to the head.
+    family_programs = (
+        ("pkh", pengurus, pkh_stage_amount, (2, 5, 8)),
+        ("sembako", pengurus, 2 * amounts.sembako_per_month, (2, 4, 6, 8)),
+        ("blt_dd", chunk.head_row, amounts.blt_dd_per_month, (1, 2, 3)),
+        ("rtlh", chunk.head_row, amounts.rtlh_per_house, (7,)),
+    )
     result: dict[str, Columns] = {}
-    families = np.flatnonzero(homes["receives_pkh"])
-    result["pkh"] = _schedule(
-        rng, pengurus[families], families, pkh_stage_amount[families], year, months=(2, 5, 8)
-    )
-    families = np.flatnonzero(homes["receives_sembako"])
-    result["sembako"] = _schedule(
-        rng,
-        pengurus[families],
-        families,
-        np.full(len(families), 2 * amounts.sembako_per_month),
-        year,
-        months=(2, 4, 6, 8),
-    )
-    families = np.flatnonzero(homes["receives_blt_dd"])
-    result["blt_dd"] = _schedule(
-        rng,
-        head_row[families],
-        families,
-        np.full(len(families), amounts.blt_dd_per_month),
-        year,
-        months=(1, 2, 3),
-    )
-    families = np.flatnonzero(homes["receives_rtlh"])
-    result["rtlh"] = _schedule(
-        rng,
-        head_row[families],
-        families,
-        np.full(len(families), amounts.rtlh_per_house),
-        year,
-        months=(7,),
-    )
+    for program, payee, amount, months in family_programs:
+        families = np.flatnonzero(homes[f"receives_{program}"])
+        per_family = np.broadcast_to(np.asarray(amount, dtype=float), len(chunk.households))
+        result[program] = _schedule(
+            rng, payee[families], families, per_family[families], year, months=months
+        )
     # Person-level programs: PBI premiums and BPJS-TK contributions are paid by the
     # government on schedule; PIP is disbursed once a year per student, by level.
     flat_amount = {
@@ -284,9 +259,8 @@ def _payments(
             amount = np.array([amounts.pip_per_year.get(level, 0.0) for level in levels])
         else:
             amount = np.full(len(rows), flat_amount[program])
-        household_rows = np.searchsorted(chunk.households, people["household"][rows])
         result[program] = _schedule(
-            rng, rows, household_rows, amount, year, months=months, on_time=on_time
+            rng, rows, chunk.home_row[rows], amount, year, months=months, on_time=on_time
         )
     return result
 
