@@ -86,3 +86,14 @@ def test_a_noise_file_changes_the_rates_used(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["config"]["noise"]["nik_missing"] == 0.5
+
+
+def test_an_extreme_rate_above_the_poverty_rate_is_refused(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["synth", "--persons", "300", "--poverty-rate", "5", "--extreme-rate", "9",
+         "--out", str(tmp_path / "r")],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "Tingkat kemiskinan ekstrem harus lebih kecil" in result.stderr
+    assert not (tmp_path / "r").exists()
