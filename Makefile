@@ -8,6 +8,7 @@ UV := $(TOOLS)/bin/uv
 BIN := $(VENV)/bin
 DEMO_DIR ?= sinergi-data/demo
 DEMO_PERSONS ?= 250000
+DEMO_HOME ?= sinergi-data
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: demo test lint lock bench clean
@@ -24,6 +25,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
 
 demo: $(VENV)/.installed
 	$(BIN)/sinergi synth --regency 52.05 --persons $(DEMO_PERSONS) --seed 1 --out $(DEMO_DIR) --force
+	$(BIN)/sinergi import $(DEMO_DIR)/sources --home $(DEMO_HOME) --wilayah 52.05
 
 test: $(VENV)/.installed lint
 	$(BIN)/pytest
@@ -35,6 +37,7 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/synth.py
+	$(BIN)/python benchmarks/import_files.py
 
 # Re-pin after editing pyproject.toml: the lock carries versions and hashes only.
 lock: | $(UV)

@@ -143,13 +143,145 @@ def synth(
     _print_summary(f"{area.label} ({code})", result.manifest, out)
 
 
+@app.command("import")
+def import_(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Berkas atau folder yang diimpor (CSV, TXT, XLSX).")
+    ],
+    home: Annotated[
+        Path | None,
+        typer.Option(help="Folder data (bawaan: ./sinergi-data).", envvar="SINERGI_HOME"),
+    ] = None,
+    profile: Annotated[
+        str,
+        typer.Option(help="Nama profil pemetaan kolom, atau 'auto'.", envvar="SINERGI_PROFILE"),
+    ] = "auto",
+    period: Annotated[
+        str | None,
+        typer.Option(
+            help="Periode data YYYY-MM (bawaan: dari nama berkas).", envvar="SINERGI_PERIOD"
+        ),
+    ] = None,
+    area: Annotated[
+        str | None,
+        typer.Option(
+            "--wilayah",
+            help="Kode wilayah tempat nama desa/kecamatan dicari, misalnya 52.05.",
+            envvar="SINERGI_WILAYAH",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Tanpa bilah kemajuan.")] = False,
+) -> None:
+    """Impor berkas registri, survei atau daftar program menjadi snapshot, dengan karantina.
+
+    Setiap baris dibaca tercatat: diterima (dengan peringatan bila ada kolom yang salah)
+    atau dikarantina dengan alasannya. Laporan XLSX per berkas ada di reports/impor/.
+
+    Contoh:
+
+        sinergi import sinergi-data/demo/sources --wilayah 52.05
+    """
+    from sinergi.lake.home import DataHome
+    from sinergi.pipeline.ingest.run import import_files
+    from sinergi.reports.import_report import report_path, write_import_report
+
+    data_home = DataHome.resolve(home)
+    try:
+        scope = wilayah.normalise_code(area) if area else None
+        with _progress(quiet or as_json, None, "Mengimpor baris") as advance:
+            outcomes = import_files(
+                paths, home=data_home, profile=profile, period=period, scope=scope,
+                progress=advance,
+            )  # fmt: skip
+    except SinergiError as error:
+        log.info("import failed: %s (%s)", error.english, error.code)
+        err_console.print(f"[red]Gagal:[/red] {error}")
+        raise typer.Exit(1) from error
+    reports = {}
+    for outcome in outcomes:
+        if outcome.status == "imported":
+            path = report_path(outcome, data_home.root / "reports")
+            reports[id(outcome)] = write_import_report(outcome, path)
+        elif outcome.status == "unchanged":
+            path = report_path(outcome, data_home.root / "reports")
+            reports[id(outcome)] = path
+    failed = any(o.status == "failed" for o in outcomes)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "ok": not failed,
+                    "imports": [
+                        {
+                            "file": str(o.path), "sheet": o.sheet, "status": o.status,
+                            "message": o.message, "snapshot": str(o.snapshot or "") or None,
+                            "report": str(reports.get(id(o), "")) or None,
+                            "manifest": o.manifest,
+                        }
+                        for o in outcomes
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )  # fmt: skip
+    else:
+        _print_imports(outcomes, reports)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_imports(outcomes: list[Any], reports: dict[int, Path]) -> None:
+    status_words = {
+        "imported": "[green]diimpor[/green]",
+        "unchanged": "sudah ada",
+        "skipped": "dilewati",
+        "failed": "[red]gagal[/red]",
+    }
+    table = Table("Berkas", "Status", "Dibaca", "Diterima", "Karantina", "Profil", title="Impor")
+    totals: dict[str, dict[str, Any]] = {}
+    for outcome in outcomes:
+        name = outcome.path.name + (f" [{outcome.sheet}]" if outcome.sheet else "")
+        manifest = outcome.manifest
+        if manifest is None:
+            table.add_row(name, status_words[outcome.status], "", "", "", "")
+            continue
+        counts = manifest["counts"]
+        table.add_row(
+            name, status_words[outcome.status], _id_number(counts["rows_read"]),
+            _id_number(counts["accepted"]), _id_number(counts["quarantined"]),
+            manifest["profile"]["name"],
+        )  # fmt: skip
+        for code, tally in manifest["reasons"].items():
+            entry = totals.setdefault(code, {"count": 0, "severity": tally["severity"]})
+            entry["count"] += tally["count"]
+    console.print(table)
+    if totals:
+        from sinergi.pipeline.ingest.reasons import REASONS
+
+        reasons = Table("Kode", "Tingkat", "Jumlah", "Keterangan", title="Alasan")
+        for code, entry in sorted(totals.items(), key=lambda kv: -kv[1]["count"]):
+            level = "karantina" if entry["severity"] == "quarantine" else "peringatan"
+            reasons.add_row(code, level, _id_number(entry["count"]), REASONS[code].message)
+        console.print(reasons)
+    for outcome in outcomes:
+        if outcome.status in ("failed", "skipped"):
+            name = outcome.path.name + (f" [{outcome.sheet}]" if outcome.sheet else "")
+            console.print(f"{name}: {outcome.message}")
+    if reports:
+        folder = next(iter(reports.values())).parent
+        console.print(f"Laporan per berkas (XLSX): {folder}")
+
+
 @contextmanager
-def _progress(quiet: bool, total: int) -> Iterator[Callable[[int], None] | None]:
+def _progress(
+    quiet: bool, total: int | None, label: str = "Membangkitkan penduduk"
+) -> Iterator[Callable[[int], None] | None]:
     """A Rich progress bar on stderr, only on a terminal; yields its advance function."""
     if quiet or not err_console.is_terminal:
         yield None
         return
-    columns = (TextColumn("Membangkitkan penduduk"), BarColumn(), MofNCompleteColumn())
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), console=err_console) as bar:
         task = bar.add_task("synth", total=total)
         yield lambda persons: bar.advance(task, persons)

@@ -1,1 +1,1 @@
-"""Ingest: read a registry, survey or program file, validate it against its contract, snapshot it."""
+"""Ingest: read a registry, survey or program file, check it against its contract, snapshot it."""

@@ -1,0 +1,428 @@
+"""Import files into snapshots: choose a profile, read, validate, write rows and quarantine.
+
+`import_files` is what ``sinergi import`` and the site's upload call. For every
+sheet of every file it keeps the raw file under its SHA-256, writes the
+accepted rows as a Parquet snapshot with a manifest and the rejected rows to
+quarantine, all or nothing, and returns an `ImportOutcome` the caller can
+report. Importing the same file with the same profile again changes nothing.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sinergi import __version__
+from sinergi.errors import PipelineError, SinergiError
+from sinergi.lake.contracts import CONTRACTS, ISSUES, ROW, SHEET
+from sinergi.lake.home import (
+    SNAPSHOT_DATA,
+    DataHome,
+    file_sha256,
+    read_manifest,
+    write_atomically,
+    write_manifest,
+)
+from sinergi.pipeline.ingest import profiles as profile_rules
+from sinergi.pipeline.ingest.profiles import HeaderMatch, Profile
+from sinergi.pipeline.ingest.readers import SheetPreview, SheetReader, preview, read_sheet
+from sinergi.pipeline.ingest.reasons import REASONS
+from sinergi.pipeline.ingest.validate import FileState, validate
+
+log = logging.getLogger(__name__)
+
+Status = Literal["imported", "unchanged", "failed", "skipped"]
+Progress = Callable[[int], None]  # called with the rows just read
+SAMPLES_PER_REASON = 20
+FILE_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"}
+_PERIOD_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?:[-_]?(0[1-9]|1[0-2]))?(?!\d)")
+_CODED = ("code", "flag")  # kinds whose values a profile can give aliases for
+_PERIOD = re.compile(r"20\d{2}(-(0[1-9]|1[0-2]))?")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One occurrence of a reason: where it is and the original text (personal data)."""
+
+    row: int
+    sheet: str | None
+    field: str | None
+    column: str | None  # the file's header label of the field
+    code: str
+    text: str | None
+
+
+@dataclass
+class ImportOutcome:
+    """What happened to one sheet of one file."""
+
+    path: Path
+    sheet: str | None
+    status: Status
+    message: str  # Bahasa Indonesia
+    message_en: str
+    manifest: dict[str, Any] | None = None
+    snapshot: Path | None = None
+    samples: dict[str, list[Sample]] = field(default_factory=dict)
+
+
+def import_files(
+    paths: Iterable[Path],
+    *,
+    home: DataHome,
+    profile: str = "auto",
+    period: str | None = None,
+    scope: str | None = None,
+    user: str | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> list[ImportOutcome]:
+    """Import every file (folders are searched for data files) and say what became of each sheet.
+
+    Args:
+        paths: files or folders.
+        home: the data folder.
+        profile: a profile name, or ``"auto"`` to pick one from each sheet's headers.
+        period: ``YYYY-MM`` (or ``YYYY``) the data describes; default: from the
+            file name, else the month of the import.
+        scope: the wilayah prefix area names are resolved within, e.g. ``52.05``.
+        user: who imports (default: the operating-system user).
+        today: the date checks compare with (default: today).
+        progress: called with the number of rows read after every batch.
+
+    Raises:
+        PipelineError: a path does not exist, the period is malformed or the
+            profile name is unknown — before anything is written.
+    """
+    if period is not None and not _PERIOD.fullmatch(period):
+        raise PipelineError(
+            f"Periode '{period}' tidak sah; tulis YYYY-MM, misalnya 2026-09.",
+            english=f"Invalid period {period!r}; expected YYYY-MM.",
+            code="PERIOD_INVALID",
+        )
+    known = profile_rules.load_profiles([home.profiles_dir])
+    if profile != "auto" and profile not in known:
+        raise PipelineError(
+            f"Profil '{profile}' tidak dikenal. Pilihan: {', '.join(sorted(known))}.",
+            english=f"Unknown profile {profile!r}.",
+            code="PROFILE_UNKNOWN",
+        )
+    candidates = known if profile == "auto" else {profile: known[profile]}
+    run = _Run(home, candidates, profile == "auto", period, scope, user or _user(), today, progress)
+    outcomes: list[ImportOutcome] = []
+    for path in _data_files(paths):
+        outcomes += run.file(path)
+    return outcomes
+
+
+@dataclass
+class _Run:
+    home: DataHome
+    profiles: Mapping[str, Profile]
+    auto: bool
+    period: str | None
+    scope: str | None
+    user: str
+    today: date | None
+    progress: Progress | None
+
+    def file(self, path: Path) -> list[ImportOutcome]:
+        try:
+            sheets = preview(path)
+        except SinergiError as error:
+            return [_failed(path, None, error.pesan, error.english)]
+        if not sheets:
+            return [_failed(path, None, "Berkas kosong.", "The file is empty.")]
+        sha256 = file_sha256(path)
+        outcomes = []
+        for sheet in sheets:
+            try:
+                outcomes.append(self.sheet(path, sha256, sheet, several=len(sheets) > 1))
+            except SinergiError as error:
+                outcomes.append(_failed(path, sheet.sheet, error.pesan, error.english))
+        return outcomes
+
+    def sheet(
+        self, path: Path, sha256: str, sheet: SheetPreview, *, several: bool
+    ) -> ImportOutcome:
+        found = profile_rules.find_header_row(sheet.rows, sheet.first_row, self.profiles)
+        if found is None and several:
+            return ImportOutcome(
+                path, sheet.sheet, "skipped",
+                "Lembar ini tidak berisi tabel yang dikenali; dilewati.",
+                "No known table on this sheet; skipped.",
+            )  # fmt: skip
+        if found is None:
+            return _no_profile(path, sheet.sheet, [])
+        header_row = found[0]
+        reader = read_sheet(path, sheet=sheet.sheet, header_row=header_row)
+        ranked = profile_rules.rank_profiles(reader.header, self.profiles)
+        match = profile_rules.choose_profile(ranked) if self.auto else ranked[0]
+        if match is None:
+            return _no_profile(path, sheet.sheet, ranked)
+        import_id = hashlib.sha256(
+            f"{sha256}:{sheet.sheet or ''}:{match.profile.name}".encode()
+        ).hexdigest()[:16]
+        existing = self.home.find_snapshot(import_id)
+        if existing is not None:
+            manifest = read_manifest(existing)
+            return ImportOutcome(
+                path, sheet.sheet, "unchanged",
+                f"Sudah diimpor pada {manifest['imported_at']} (impor {import_id}); tidak ada yang "
+                "berubah.",
+                f"Already imported at {manifest['imported_at']} (import {import_id}); nothing "
+                "changed.",
+                manifest, existing,
+            )  # fmt: skip
+        return self._write(path, sha256, reader, header_row, match, import_id)
+
+    def _write(
+        self, path: Path, sha256: str, reader: SheetReader, header_row: int, match: HeaderMatch,
+        import_id: str,
+    ) -> ImportOutcome:  # fmt: skip
+        sheet = reader.sheet
+        profile = match.profile
+        contract = CONTRACTS[profile.contract]
+        period = self.period or _period_from_name(path.name) or _this_month(self.today)
+        aliases = {f.name: profile.aliases(f.name) for f in contract.fields if f.kind in _CODED}
+        state = FileState()
+        tally = _Tally({fld: label for fld, label in match.mapping.items()})
+        snapshot = self.home.snapshot_dir(profile.source, period, import_id)
+        quarantine_path = self.home.quarantine_path(import_id)
+        with write_atomically(snapshot) as partial, write_atomically(quarantine_path) as q_partial:
+            partial.mkdir(parents=True)
+            accepted_out = pq.ParquetWriter(
+                partial / SNAPSHOT_DATA, contract.schema(), compression="zstd"
+            )
+            quarantine_out: pq.ParquetWriter | None = None
+            for batch in reader.batches():
+                frame = _contract_frame(batch, match)
+                checked = validate(
+                    frame, contract, aliases=aliases, scope=self.scope,
+                    today=self.today or date.today(), state=state,
+                )  # fmt: skip
+                accepted_out.write_table(checked.accepted)
+                rejected = _quarantine_rows(batch, checked.rejected)
+                if quarantine_out is None:
+                    quarantine_out = pq.ParquetWriter(
+                        q_partial, rejected.schema, compression="zstd"
+                    )
+                quarantine_out.write_table(rejected.cast(quarantine_out.schema))
+                tally.add(len(batch), checked.accepted, checked.rejected)
+                if self.progress:
+                    self.progress(len(batch))
+            accepted_out.close()
+            if quarantine_out is None:  # an empty sheet still leaves a readable quarantine file
+                quarantine_out = pq.ParquetWriter(q_partial, _empty_quarantine(reader.header))
+            quarantine_out.close()
+            tally.check(path, sheet)
+            raw = self.home.keep_raw(path, sha256)
+            manifest = {
+                "import_id": import_id,
+                "source": profile.source,
+                "period": period,
+                "contract": contract.name,
+                "profile": {
+                    "name": profile.name, "title": profile.title, "score": round(match.score, 3),
+                    "chosen": "auto" if self.auto else "given",
+                },
+                "file": {
+                    "name": path.name, "sha256": sha256, "bytes": path.stat().st_size,
+                    "raw": str(raw.relative_to(self.home.root)), "sheet": sheet,
+                    "header_row": header_row, "encoding": reader.encoding,
+                    "delimiter": reader.delimiter,
+                },
+                "columns": match.mapping,
+                "constants": profile.constants,
+                "unmatched_columns": match.unmatched,
+                "counts": {
+                    "rows_read": tally.rows, "accepted": tally.accepted,
+                    "quarantined": tally.quarantined, "blank_rows": reader.blank_rows,
+                },
+                "reasons": tally.reasons(),
+                "quarantine": str(quarantine_path.relative_to(self.home.root)),
+                "scope": self.scope,
+                "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "user": self.user,
+                "sinergi_version": __version__,
+            }  # fmt: skip
+            write_manifest(partial, manifest)
+        log.info(
+            "imported %s sheet=%s as %s: %d read, %d accepted, %d quarantined",
+            path.name, sheet, profile.name, tally.rows, tally.accepted, tally.quarantined,
+        )  # fmt: skip
+        return ImportOutcome(
+            path, sheet, "imported",
+            f"{tally.rows:,} baris dibaca: {tally.accepted:,} diterima, {tally.quarantined:,} "
+            f"dikarantina ({match.describe()}).".replace(",", "."),
+            f"{tally.rows} rows read: {tally.accepted} accepted, {tally.quarantined} quarantined.",
+            manifest, snapshot, tally.samples,
+        )  # fmt: skip
+
+
+def _contract_frame(batch: pl.DataFrame, match: HeaderMatch) -> pl.DataFrame:
+    """The batch with its mapped columns renamed to contract fields and the constants added."""
+    columns = [pl.col(c) for c in ("_row", "_sheet", "_defect", "_line")]
+    columns += [pl.col(label).alias(name) for name, label in match.mapping.items()]
+    columns += [
+        pl.lit(value, dtype=pl.String).alias(name)
+        for name, value in match.profile.constants.items()
+    ]
+    return batch.select(columns)
+
+
+def _quarantine_rows(batch: pl.DataFrame, rejected: pl.DataFrame) -> pa.Table:
+    """The rejected rows as the file had them (every column as text) with their reasons."""
+    rows = batch.join(rejected, on="_row", how="inner", maintain_order="left")
+    first = ["_row", "_sheet", "_reasons", "_line"]
+    rest = [c for c in rows.columns if c not in first and c != "_defect"]
+    return rows.select(first + rest).to_arrow()
+
+
+def _empty_quarantine(header: Sequence[str]) -> pa.Schema:
+    reason = pa.struct([("code", pa.string()), ("field", pa.string()), ("text", pa.string())])
+    fields = [
+        pa.field("_row", pa.int64()),
+        pa.field("_sheet", pa.string()),
+        pa.field("_reasons", pa.list_(reason)),
+        pa.field("_line", pa.string()),
+    ]
+    return pa.schema(fields + [pa.field(label, pa.string()) for label in header])
+
+
+class _Tally:
+    """Counts rows and reasons across batches and keeps the first few samples of each reason."""
+
+    def __init__(self, columns: dict[str, str]) -> None:
+        self.columns = columns
+        self.rows = self.accepted = self.quarantined = 0
+        self.counts: Counter[str] = Counter()
+        self.samples: dict[str, list[Sample]] = {}
+
+    def add(self, rows: int, accepted: pa.Table, rejected: pl.DataFrame) -> None:
+        self.rows += rows
+        self.accepted += accepted.num_rows
+        self.quarantined += rejected.height
+        issues = pl.from_arrow(accepted.select([ROW, SHEET, ISSUES]))
+        assert isinstance(issues, pl.DataFrame)
+        sheet = issues[SHEET][0] if issues.height else None
+        self._count(issues.select(ROW, pl.col(ISSUES).alias("_reasons")), sheet)
+        self._count(rejected.select(ROW, "_reasons"), sheet)
+
+    def _count(self, frame: pl.DataFrame, sheet: str | None) -> None:
+        flat = frame.explode("_reasons").drop_nulls("_reasons").unnest("_reasons")
+        if not flat.height:
+            return
+        self.counts.update(dict(flat["code"].value_counts().iter_rows()))
+        for (code, *_), group in flat.group_by("code", maintain_order=True):
+            kept = self.samples.setdefault(str(code), [])
+            room = SAMPLES_PER_REASON - len(kept)
+            for row, name, text in group.head(room).select(ROW, "field", "text").iter_rows():
+                column = self.columns.get(name or "")
+                kept.append(Sample(row, sheet, name, column, str(code), text))
+
+    def reasons(self) -> dict[str, dict[str, Any]]:
+        return {
+            code: {"count": count, "severity": REASONS[code].severity}
+            for code, count in sorted(self.counts.items())
+        }
+
+    def check(self, path: Path, sheet: str | None) -> None:
+        """Refuse to finish an import that lost or invented a row (a bug, never the data)."""
+        if self.accepted + self.quarantined != self.rows:
+            raise PipelineError(
+                f"{path.name}: {self.rows} baris dibaca tetapi {self.accepted} diterima + "
+                f"{self.quarantined} dikarantina; impor dibatalkan, tidak ada yang ditulis.",
+                english=f"{path.name} sheet {sheet}: accepted + quarantined != rows read",
+                code="ROWS_LOST",
+            )
+
+
+def _no_profile(path: Path, sheet: str | None, ranked: Sequence[HeaderMatch]) -> ImportOutcome:
+    if not ranked or ranked[0].score == 0:
+        return _failed(
+            path, sheet,
+            "Tidak ada baris judul kolom yang cocok dengan profil mana pun. Tambahkan profil Anda "
+            "sendiri di folder profiles/ dalam folder data (lihat docs/import.md).",
+            "No header row matches any profile.",
+        )  # fmt: skip
+    best = ranked[0]
+    if best.accepted and len(ranked) > 1:
+        runner_up = ranked[1]
+        return _failed(
+            path, sheet,
+            f"Kolom berkas ini cocok dengan dua profil hampir sama baiknya: {best.profile.title} "
+            f"({best.score:.0%}) dan {runner_up.profile.title} ({runner_up.score:.0%}). Pilih "
+            f"salah satu dengan --profile {best.profile.name} atau --profile "
+            f"{runner_up.profile.name}.",
+            f"Two profiles fit almost equally: {best.profile.name}, {runner_up.profile.name}.",
+        )  # fmt: skip
+    unmatched = ", ".join(f"'{h}'" for h in best.unmatched[:15]) or "-"
+    return _failed(
+        path, sheet,
+        f"Profil tidak bisa dipilih dengan yakin: {best.describe()}. Kolom yang tidak dikenali: "
+        f"{unmatched}. Pilih profil dengan --profile {best.profile.name} atau tambahkan profil "
+        "sendiri (lihat docs/import.md).",
+        f"No profile fits well enough; closest is {best.profile.name} ({best.score:.0%}).",
+    )  # fmt: skip
+
+
+def _failed(path: Path, sheet: str | None, message: str, english: str) -> ImportOutcome:
+    log.warning("import of %s sheet=%s failed: %s", path.name, sheet, english)
+    return ImportOutcome(path, sheet, "failed", message, english)
+
+
+def _data_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in FILE_SUFFIXES and not p.name.startswith(".")
+            )  # fmt: skip
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise PipelineError(
+                f"Berkas atau folder '{path}' tidak ada.",
+                english=f"No such file or folder: {path}",
+                code="PATH_MISSING",
+            )
+    return files
+
+
+def _period_from_name(name: str) -> str | None:
+    """``dtsen_extract_2026-09.csv`` → 2026-09, ``dtks_siksng_202412.txt`` → 2024-12.
+
+    Examples:
+        >>> _period_from_name("pkh_2026.csv"), _period_from_name("P3KE_Keluarga_520501.xlsx")
+        ('2026', None)
+    """
+    found = _PERIOD_IN_NAME.search(name)
+    if not found:
+        return None
+    year, month = found.groups()
+    return f"{year}-{month}" if month else year
+
+
+def _this_month(today: date | None) -> str:
+    return (today or date.today()).strftime("%Y-%m")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

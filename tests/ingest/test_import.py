@@ -1,0 +1,268 @@
+"""`import_files` end to end: the synthetic regency's exports, snapshots, quarantine, no-ops."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
+from python_calamine import CalamineWorkbook
+
+from sinergi.lake.contracts import CONTRACTS
+from sinergi.lake.home import DataHome
+from sinergi.pipeline.ingest import run
+from sinergi.pipeline.ingest.run import ImportOutcome, import_files
+from sinergi.reports.import_report import report_path, write_import_report
+from sinergi.synth.build import SynthResult
+
+TODAY = __import__("datetime").date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def imported(
+    small_regency: SynthResult, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[DataHome, list[ImportOutcome]]:
+    home = DataHome(tmp_path_factory.mktemp("home"))
+    outcomes = import_files(
+        [small_regency.out / "sources"], home=home, scope="52.05", user="uji", today=TODAY
+    )
+    return home, outcomes
+
+
+def test_every_synthetic_export_is_imported_with_its_own_profile(
+    imported: tuple[DataHome, list[ImportOutcome]], small_regency: SynthResult
+) -> None:
+    _, outcomes = imported
+    assert [o.message for o in outcomes if o.status != "imported"] == []
+    by_file = {str(o.path.relative_to(small_regency.out)): o for o in outcomes}
+    assert set(by_file) == set(small_regency.manifest["files"])
+    expected = {
+        "dtsen": "dtsen", "P3KE_Keluarga": "p3ke_keluarga", "P3KE_Individu": "p3ke_individu",
+        "dtks": "dtks_siksng", "pkh": "pkh", "sembako": "sembako", "pbi": "pbi_jkn", "pip": "pip",
+        "blt": "blt_dana_desa", "rtlh": "rtlh", "bpjs": "bpjs_ketenagakerjaan",
+        "susenas": "susenas_rumah_tangga",
+    }  # fmt: skip
+    for name, outcome in by_file.items():
+        assert outcome.manifest is not None
+        profile = outcome.manifest["profile"]["name"]
+        assert any(key in name and profile == want for key, want in expected.items()), name
+
+
+def test_no_row_is_lost_or_invented(
+    imported: tuple[DataHome, list[ImportOutcome]], small_regency: SynthResult
+) -> None:
+    home, outcomes = imported
+    for outcome in outcomes:
+        assert outcome.manifest is not None and outcome.snapshot is not None
+        counts = outcome.manifest["counts"]
+        written = small_regency.manifest["files"][str(outcome.path.relative_to(small_regency.out))]
+        assert counts["rows_read"] == written
+        assert counts["accepted"] + counts["quarantined"] == counts["rows_read"]
+        assert pq.read_metadata(outcome.snapshot / "data.parquet").num_rows == counts["accepted"]
+        quarantine = home.root / outcome.manifest["quarantine"]
+        assert pq.read_metadata(quarantine).num_rows == counts["quarantined"]
+
+
+def test_snapshots_read_back_in_duckdb_with_the_contract_types(
+    imported: tuple[DataHome, list[ImportOutcome]],
+) -> None:
+    _, outcomes = imported
+    for outcome in outcomes:
+        assert outcome.manifest is not None and outcome.snapshot is not None
+        contract = CONTRACTS[outcome.manifest["contract"]]
+        data = outcome.snapshot / "data.parquet"
+        table = duckdb.sql(f"select * from read_parquet('{data}')").arrow().read_all()
+        assert table.schema.names == contract.schema().names
+        for field in contract.fields:
+            assert table.schema.field(field.name).type == field.arrow_type, field.name
+
+
+def _flags(home: DataHome, outcomes: list[ImportOutcome], root: Path) -> pl.DataFrame:
+    """(file, row, code, quarantined) of every warning and quarantine reason of the import."""
+    parts = []
+    for outcome in outcomes:
+        assert outcome.manifest is not None and outcome.snapshot is not None
+        name = str(outcome.path.relative_to(root))
+        for path, column, rejected in (
+            (outcome.snapshot / "data.parquet", "_issues", False),
+            (home.root / outcome.manifest["quarantine"], "_reasons", True),
+        ):
+            found = pl.read_parquet(path, columns=["_row", column]).explode(column)
+            parts.append(
+                found.drop_nulls(column).select(
+                    pl.lit(name).alias("file"),
+                    pl.col("_row").alias("row"),
+                    pl.col(column).struct.field("code"),
+                    pl.lit(rejected).alias("quarantined"),
+                )
+            )
+    return pl.concat(parts)
+
+
+def test_the_seeded_identity_defects_are_found_row_by_row(
+    imported: tuple[DataHome, list[ImportOutcome]], small_regency: SynthResult
+) -> None:
+    home, outcomes = imported
+    truth = pl.read_parquet(small_regency.out / "truth" / "records.parquet")
+    flags = _flags(home, outcomes, small_regency.out)
+
+    def rows(frame: pl.DataFrame) -> set[tuple[str, int]]:
+        return set(frame.select("file", "row").iter_rows())
+
+    quarantined = rows(flags.filter(pl.col("quarantined")))
+    excel = rows(truth.filter(pl.col("nik_issue") == "excel"))
+    excel_flagged = flags.filter(
+        pl.col("code").is_in(["NIK_SCIENTIFIC_NOTATION", "NIK_EXCEL_TRUNCATED"])
+    )
+    assert excel and rows(excel_flagged) == excel - quarantined
+    # A KK typed into the NIK field shows only where the file also has the KK.
+    with_kk = {
+        str(o.path.relative_to(small_regency.out))
+        for o in outcomes
+        if o.manifest and "kk" in o.manifest["columns"]
+    }
+    is_kk = truth.filter(
+        (pl.col("nik_issue") == "is_kk")
+        & (pl.col("kk_issue") == "")
+        & pl.col("file").is_in(with_kk)
+    )
+    assert is_kk.height > 0
+    assert rows(flags.filter(pl.col("code") == "NIK_IS_KK")) == rows(is_kk) - quarantined
+    missing = truth.filter((pl.col("nik_issue") == "missing") & pl.col("file").is_in(with_kk))
+    empty = rows(flags.filter(pl.col("code") == "NIK_EMPTY"))
+    assert rows(missing) - quarantined <= empty
+
+
+def test_a_warned_field_is_nulled_and_its_original_text_kept(
+    imported: tuple[DataHome, list[ImportOutcome]],
+) -> None:
+    _, outcomes = imported
+    p3ke = [o for o in outcomes if o.manifest and o.manifest["profile"]["name"] == "p3ke_individu"]
+    frame = pl.concat(pl.read_parquet(o.snapshot / "data.parquet") for o in p3ke if o.snapshot)
+    flagged = (
+        frame.explode("_issues")
+        .unnest("_issues")
+        .filter(pl.col("code").is_in(["NIK_SCIENTIFIC_NOTATION", "NIK_EXCEL_TRUNCATED"]))
+    )
+    assert flagged.height > 0
+    assert flagged["nik"].null_count() == flagged.height
+    assert flagged["text"].str.contains(r"[Ee]\+|\.0$|\.\d").all()
+
+
+def test_importing_the_same_files_again_changes_nothing(
+    imported: tuple[DataHome, list[ImportOutcome]], small_regency: SynthResult
+) -> None:
+    home, first = imported
+    before = sorted(p for p in home.root.rglob("*") if p.is_file())
+    again = import_files([small_regency.out / "sources"], home=home, scope="52.05", today=TODAY)
+    assert {o.status for o in again} == {"unchanged"}
+    assert [o.snapshot for o in again] == [o.snapshot for o in first]
+    assert sorted(p for p in home.root.rglob("*") if p.is_file()) == before
+    assert "Sudah diimpor" in again[0].message
+
+
+def test_raw_files_are_kept_byte_for_byte(imported: tuple[DataHome, list[ImportOutcome]]) -> None:
+    home, outcomes = imported
+    for outcome in outcomes:
+        assert outcome.manifest is not None
+        raw = home.root / outcome.manifest["file"]["raw"]
+        assert raw.read_bytes() == outcome.path.read_bytes()
+
+
+def test_the_report_workbook_lists_counts_and_first_rows_per_reason(
+    imported: tuple[DataHome, list[ImportOutcome]], tmp_path: Path
+) -> None:
+    _, outcomes = imported
+    outcome = max(outcomes, key=lambda o: len(o.manifest["reasons"]) if o.manifest else 0)
+    assert outcome.manifest is not None and outcome.manifest["reasons"]
+    path = write_import_report(outcome, report_path(outcome, tmp_path))
+    book = CalamineWorkbook.from_path(str(path))
+    summary = book.get_sheet_by_name("Ringkasan").to_python()
+    listed = {row[0]: row[2] for row in summary if row and row[0] in outcome.manifest["reasons"]}
+    assert listed == {c: t["count"] for c, t in outcome.manifest["reasons"].items()}
+    samples = book.get_sheet_by_name("Contoh").to_python()
+    assert "RAHASIA" in samples[0][0]
+    codes = {row[0] for row in samples[3:]}
+    assert codes == set(outcome.samples)
+    assert all(len(rows) <= run.SAMPLES_PER_REASON for rows in outcome.samples.values())
+
+
+def test_a_crash_midway_leaves_no_snapshot_and_no_quarantine(
+    small_regency: SynthResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("listrik padam")
+
+    monkeypatch.setattr(run, "validate", broken)
+    home = DataHome(tmp_path / "home")
+    source = small_regency.out / "sources" / "dtsen"
+    with pytest.raises(RuntimeError):
+        import_files([source], home=home, today=TODAY)
+    left = [p for p in home.root.rglob("*") if p.is_file()] if home.root.exists() else []
+    assert left == []
+
+
+def test_a_file_no_profile_fits_names_its_unmatched_headers_and_the_closest(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "aneh.csv"
+    path.write_text("NIK;Nama;Warna Favorit;Hobi\n5205014107890001;Ani;Biru;Renang\n", "utf-8")
+    [outcome] = import_files([path], home=DataHome(tmp_path / "home"), today=TODAY)
+    assert outcome.status == "failed"
+    assert "Warna Favorit" in outcome.message and "--profile" in outcome.message
+    assert not (tmp_path / "home" / "snapshots").exists()
+
+
+def test_a_users_own_profile_is_used_without_touching_code(tmp_path: Path) -> None:
+    home = DataHome(tmp_path / "home")
+    home.profiles_dir.mkdir(parents=True)
+    (home.profiles_dir / "bansos_kabupaten.toml").write_text(
+        '[profile]\nname = "bansos_kabupaten"\ntitle = "Bansos daerah"\n'
+        'contract = "program_receipt"\nsource = "bansos_kabupaten"\nnote = "uji"\n'
+        '[columns]\nnik = ["NIK Penerima"]\nname = ["Nama Penerima"]\n'
+        'amount = ["Besaran"]\narea_code = ["Kode Desa"]\n'
+        '[constants]\nprogram = "bansos_daerah"\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "bansos_2026-05.csv"
+    path.write_text(
+        "NIK Penerima,Nama Penerima,Besaran,Kode Desa\n"
+        '5205014107890001,Siti Aminah,"1.250.000",5205012001\n'
+        ",,,\n"
+        "3.20101E+15,Budi,300000,52.05.01.2001\n",
+        encoding="utf-8",
+    )
+    [outcome] = import_files([path], home=home, profile="bansos_kabupaten", today=TODAY)
+    assert outcome.status == "imported" and outcome.manifest is not None
+    assert outcome.manifest["period"] == "2026-05"
+    data = pl.read_parquet(outcome.snapshot / "data.parquet")  # type: ignore[operator]
+    assert data["amount"].to_list() == [1_250_000.0, 300_000.0]
+    assert data["program"].unique().to_list() == ["bansos_daerah"]
+    assert data["nik"].to_list() == ["5205014107890001", None]
+    assert outcome.manifest["counts"]["blank_rows"] == 1
+
+
+def test_bad_arguments_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    from sinergi.errors import PipelineError
+
+    home = DataHome(tmp_path / "home")
+    with pytest.raises(PipelineError, match="Periode"):
+        import_files([tmp_path], home=home, period="09-2026")
+    with pytest.raises(PipelineError, match="tidak dikenal"):
+        import_files([tmp_path], home=home, profile="tidak_ada")
+    with pytest.raises(PipelineError, match="tidak ada"):
+        import_files([tmp_path / "hilang.csv"], home=home)
+    assert not home.root.exists()
+
+
+def test_manifest_records_who_what_and_how(imported: tuple[DataHome, list[ImportOutcome]]) -> None:
+    _, outcomes = imported
+    manifest = outcomes[0].manifest
+    assert manifest is not None
+    assert manifest["user"] == "uji" and manifest["scope"] == "52.05"
+    assert len(manifest["file"]["sha256"]) == 64
+    assert manifest["profile"]["chosen"] == "auto"
+    assert json.loads(json.dumps(manifest)) == manifest
