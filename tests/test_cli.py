@@ -97,3 +97,66 @@ def test_an_extreme_rate_above_the_poverty_rate_is_refused(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "Tingkat kemiskinan ekstrem harus lebih kecil" in result.stderr
     assert not (tmp_path / "r").exists()
+
+
+def _pkh_csv(folder: Path) -> Path:
+    path = folder / "pkh_2026.csv"
+    path.write_text(
+        "NO_KK;NIK_PENGURUS;NAMA_PENGURUS;KECAMATAN;DESA_KELURAHAN;ALAMAT;TAHAP;NOMINAL;"
+        "TANGGAL_SALUR\n"
+        "5205012708100012;5205014107890001;Siti Aminah;Dompu;Bada;Jl. Sultan;1;750.000;"
+        "15-03-2026\n"
+        "5205012708100012;3.20101E+15;Budi;Dompu;Bada;;2;750.000;15/06/2026\n"
+        ";;;Dompu;Bada;;3;750.000;15/09/2026\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_import_prints_one_json_object_and_writes_the_snapshot(tmp_path: Path) -> None:
+    path = _pkh_csv(tmp_path)
+    home = tmp_path / "home"
+    result = runner.invoke(
+        app, ["import", str(path), "--home", str(home), "--wilayah", "52.05", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    [entry] = payload["imports"]
+    assert payload["ok"] and entry["status"] == "imported"
+    counts = entry["manifest"]["counts"]
+    assert (counts["rows_read"], counts["accepted"], counts["quarantined"]) == (3, 2, 1)
+    assert entry["manifest"]["reasons"]["NIK_SCIENTIFIC_NOTATION"]["count"] == 1
+    assert entry["manifest"]["period"] == "2026"
+    assert Path(entry["snapshot"], "data.parquet").exists()
+    assert Path(entry["report"]).exists()
+
+    again = runner.invoke(app, ["import", str(path), "--home", str(home), "--json"])
+    assert json.loads(again.stdout)["imports"][0]["status"] == "unchanged"
+
+
+def test_import_summary_is_in_bahasa_indonesia(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["import", str(_pkh_csv(tmp_path)), "--home", str(tmp_path / "h")], terminal_width=200
+    )
+    assert result.exit_code == 0, result.output
+    for words in ("diimpor", "Dibaca", "Karantina", "ROW_NO_IDENTITY", "Laporan per berkas"):
+        assert words in result.stdout
+
+
+def test_import_exits_1_when_a_file_fits_no_profile(tmp_path: Path) -> None:
+    odd = tmp_path / "catatan.csv"
+    odd.write_text("Warna;Hobi\nBiru;Renang\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["import", str(odd), str(_pkh_csv(tmp_path)), "--home", str(tmp_path / "h")],
+        terminal_width=200,
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "gagal" in result.stdout and "diimpor" in result.stdout  # the good file still lands
+
+
+def test_import_refuses_a_bad_period_with_exit_1(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["import", str(_pkh_csv(tmp_path)), "--home", str(tmp_path), "--period", "2026/09"]
+    )
+    assert result.exit_code == 1
+    assert "Periode" in result.output

@@ -9,6 +9,8 @@ import duckdb
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from sinergi.lake.contracts import CONTRACTS
@@ -266,3 +268,57 @@ def test_manifest_records_who_what_and_how(imported: tuple[DataHome, list[Import
     assert len(manifest["file"]["sha256"]) == 64
     assert manifest["profile"]["chosen"] == "auto"
     assert json.loads(json.dumps(manifest)) == manifest
+
+
+def test_every_reason_code_and_shipped_profile_is_documented_for_users() -> None:
+    from sinergi.pipeline.ingest.profiles import load_profiles
+    from sinergi.pipeline.ingest.reasons import REASONS
+
+    docs = (Path(__file__).parents[2] / "docs" / "import.md").read_text(encoding="utf-8")
+    for code, reason in REASONS.items():
+        assert f"| `{code}` | {reason.message} |" in docs, code
+    for name in load_profiles():
+        assert f"| `{name}` |" in docs, name
+
+
+_CELL = st.one_of(
+    # Control characters other than line breaks make a file binary, which is refused whole.
+    st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=12),
+    st.sampled_from(["", "-", "5205014107890001", "3.20101E+15", "52.05.01.2001", "Bada",
+                     "31-02-2020", "1.250.000", "YA", "L", "x;y", '"', "\n"]),
+)  # fmt: skip
+_PERSON_HEADER = ["nik", "no_kk", "nama", "jenis_kelamin", "tanggal_lahir", "kode_desa"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(st.lists(_CELL, min_size=4, max_size=8), max_size=30),
+    delimiter=st.sampled_from([",", ";", "|", "\t"]),
+)
+def test_no_file_loses_or_invents_a_row_and_every_snapshot_has_the_contract_types(
+    rows: list[list[str]], delimiter: str
+) -> None:
+    import csv
+    import io
+    import tempfile
+
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=delimiter).writerows([_PERSON_HEADER, *rows])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "dtsen_extract_2026-09.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        home = DataHome(Path(folder) / "home")
+        [outcome] = import_files([path], home=home, profile="dtsen", today=TODAY)
+        assert outcome.status == "imported", outcome.message
+        assert outcome.manifest is not None and outcome.snapshot is not None
+        counts = outcome.manifest["counts"]
+        physical = list(csv.reader(io.StringIO(buffer.getvalue(), newline=""), delimiter=delimiter))
+        assert counts["rows_read"] + counts["blank_rows"] == len(physical) - 1
+        assert counts["accepted"] + counts["quarantined"] == counts["rows_read"]
+        data = outcome.snapshot / "data.parquet"
+        table = duckdb.sql(f"select * from read_parquet('{data}')").arrow().read_all()
+        assert table.num_rows == counts["accepted"]
+        expected = CONTRACTS["person"].schema()
+        assert [(f.name, f.type) for f in table.schema] == [(f.name, f.type) for f in expected]
+        quarantine = pq.read_table(home.root / outcome.manifest["quarantine"])
+        assert quarantine.num_rows == counts["quarantined"]
