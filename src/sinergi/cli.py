@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -238,10 +239,19 @@ def _print_imports(outcomes: list[Any], reports: dict[int, Path]) -> None:
         "skipped": "dilewati",
         "failed": "[red]gagal[/red]",
     }
-    table = Table("Berkas", "Status", "Dibaca", "Diterima", "Karantina", "Profil", title="Impor")
+    table = Table(title="Impor")
+    table.add_column("Berkas", overflow="fold")  # the whole name: it is how people find a file
+    for heading in ("Status", "Dibaca", "Diterima", "Karantina", "Profil"):
+        table.add_column(heading, overflow="fold")
     totals: dict[str, dict[str, Any]] = {}
+    sheets_per_file = Counter(outcome.path for outcome in outcomes)
+
+    def label(outcome: Any) -> str:
+        several = sheets_per_file[outcome.path] > 1  # a lone sheet's name is noise
+        return outcome.path.name + (f" [{outcome.sheet}]" if several and outcome.sheet else "")
+
     for outcome in outcomes:
-        name = outcome.path.name + (f" [{outcome.sheet}]" if outcome.sheet else "")
+        name = label(outcome)
         manifest = outcome.manifest
         if manifest is None:
             table.add_row(name, status_words[outcome.status], "", "", "", "")
@@ -266,8 +276,7 @@ def _print_imports(outcomes: list[Any], reports: dict[int, Path]) -> None:
         console.print(reasons)
     for outcome in outcomes:
         if outcome.status in ("failed", "skipped"):
-            name = outcome.path.name + (f" [{outcome.sheet}]" if outcome.sheet else "")
-            console.print(f"{name}: {outcome.message}")
+            console.print(f"{label(outcome)}: {outcome.message}")
     if reports:
         folder = next(iter(reports.values())).parent
         console.print(f"Laporan per berkas (XLSX): {folder}")

@@ -322,3 +322,35 @@ def test_no_file_loses_or_invents_a_row_and_every_snapshot_has_the_contract_type
         assert [(f.name, f.type) for f in table.schema] == [(f.name, f.type) for f in expected]
         quarantine = pq.read_table(home.root / outcome.manifest["quarantine"])
         assert quarantine.num_rows == counts["quarantined"]
+
+
+def test_each_sheet_of_a_workbook_is_its_own_import_and_a_notes_sheet_is_skipped(
+    tmp_path: Path,
+) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "bantuan_2026-04.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    pbi = book.add_worksheet("PBI")
+    pbi.write_row(0, 0, ["DAFTAR PESERTA PBI-JKN"])
+    pbi.write_row(2, 0, ["NOKA", "NIK", "NAMA", "TGL_LAHIR", "JNS_KELAMIN", "KD_DESA"])
+    pbi.write_row(3, 0, ["0001", "5205014107890001", "Siti", "01/07/1989", "P", "5205012001"])
+    rtlh = book.add_worksheet("RTLH")
+    rtlh.write_row(0, 0, ["NIK", "NAMA PEMILIK", "NO KK", "KODE DESA", "NILAI BANTUAN"])
+    rtlh.write_row(1, 0, ["5205010101800002", "Ahmad", "5205012708100012", "5205012001", 20e6])
+    rtlh.write_row(2, 0, ["", "", "", "5205012001", 15e6])  # a payment to nobody
+    book.add_worksheet("Catatan").write(0, 0, "Data per April 2026, belum diverifikasi.")
+    book.close()
+
+    outcomes = import_files([path], home=DataHome(tmp_path / "home"), today=TODAY)
+    by_sheet = {o.sheet: o for o in outcomes}
+    assert {s: o.status for s, o in by_sheet.items()} == {
+        "PBI": "imported", "RTLH": "imported", "Catatan": "skipped",
+    }  # fmt: skip
+    pbi_manifest, rtlh_manifest = by_sheet["PBI"].manifest, by_sheet["RTLH"].manifest
+    assert pbi_manifest and rtlh_manifest
+    assert (pbi_manifest["source"], pbi_manifest["file"]["header_row"]) == ("pbi_jkn", 3)
+    assert rtlh_manifest["counts"] == {
+        "rows_read": 2, "accepted": 1, "quarantined": 1, "blank_rows": 0,
+    }  # fmt: skip
+    assert pbi_manifest["import_id"] != rtlh_manifest["import_id"]

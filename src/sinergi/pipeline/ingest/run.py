@@ -129,6 +129,8 @@ def import_files(
 
 @dataclass
 class _Run:
+    """One call of `import_files`: its settings, applied file by file and sheet by sheet."""
+
     home: DataHome
     profiles: Mapping[str, Profile]
     auto: bool
