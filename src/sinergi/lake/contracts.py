@@ -157,6 +157,11 @@ SCHOOL = {
     "2": ("MASIH SEKOLAH", "SEKOLAH"),
     "3": ("TIDAK BERSEKOLAH LAGI", "TIDAK SEKOLAH LAGI", "PUTUS SEKOLAH"),
 }
+# Yes/no spellings of a ``flag`` field, the one list validation and profiles both use.
+FLAG = {
+    "true": ("YA", "Y", "YES", "IYA", "1", "TRUE", "BENAR", "ADA"),
+    "false": ("TIDAK", "T", "TDK", "NO", "N", "0", "FALSE", "TIDAK ADA", "BUKAN"),
+}
 URBAN = {"urban": ("PERKOTAAN", "KOTA", "1", "URBAN"), "rural": ("PERDESAAN", "DESA", "2", "RURAL")}
 
 
@@ -191,6 +196,7 @@ _RECEIVES = tuple(
         ("pkh", "PKH"), ("bpnt", "BPNT"), ("sembako", "Sembako"), ("bpum", "BPUM"), ("bst", "BST"),
     )
 )  # fmt: skip
+_STUNTING = _f("stunting_risk", "flag", "Keluarga berisiko stunting", "Family at risk of stunting")
 _HOUSING = (
     _f("home_ownership", "text", "Status kepemilikan rumah", "Home ownership"),
     _f("floor_area", "number", "Luas lantai (m²)", "Floor area (m²)", low=0, high=100_000),
@@ -263,7 +269,7 @@ PERSON = Contract(
         *_AREA_NAMES,
         *_PLACE,
         *_RECEIVES,
-        _f("stunting_risk", "flag", "Keluarga berisiko stunting", "Family at risk of stunting"),
+        _STUNTING,
     ),
     identifies=(("nik", "kk", "name", "record_id"), ("area_code",)),
 )
@@ -319,7 +325,7 @@ HOUSEHOLD = Contract(
             "Has savings, jewellery, livestock or other assets",
         ),
         *_RECEIVES,
-        _f("stunting_risk", "flag", "Keluarga berisiko stunting", "Family at risk of stunting"),
+        _STUNTING,
     ),
     identifies=(("family_id", "kk", "head_nik", "head_name"), ("area_code",)),
 )

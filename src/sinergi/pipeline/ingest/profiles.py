@@ -63,7 +63,7 @@ from functools import cache, cached_property
 from pathlib import Path
 
 from sinergi.errors import PipelineError
-from sinergi.lake.contracts import CONTRACTS, Contract
+from sinergi.lake.contracts import CONTRACTS, FLAG, Contract
 
 __all__ = [
     "AUTO_MARGIN",
@@ -107,14 +107,9 @@ list with only those columns fits several profiles about equally; guessing
 would put the wrong program code on every row, so the user is asked instead.
 """
 
-FLAG_CODES: dict[str, tuple[str, ...]] = {
-    "true": ("YA", "Y", "YES", "IYA", "1", "TRUE", "BENAR", "ADA"),
-    "false": ("TIDAK", "T", "TDK", "NO", "N", "0", "FALSE", "TIDAK ADA", "BUKAN"),
-}
-"""Default value aliases of a ``flag`` field (contracts list codes only for ``code`` fields).
-
-The same spellings as the validator's own flag table, so a profile's flag
-aliases only ever add to what validation already accepts.
+FLAG_CODES: dict[str, tuple[str, ...]] = FLAG
+"""Default value aliases of a ``flag`` field: the contracts' yes/no spellings, which
+validation accepts too, so a profile's flag aliases only ever add to them.
 
 A profile adds its own under ``[values.<field>]`` with the codes ``true``/``false``,
 e.g. DTSEN writes Regsosek's ``1`` (ya) / ``2`` (tidak).

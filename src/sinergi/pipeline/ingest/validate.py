@@ -53,7 +53,7 @@ import pyarrow as pa
 from sinergi.domain import wilayah
 from sinergi.domain.identity import clean_kk, clean_nik
 from sinergi.errors import PipelineError
-from sinergi.lake.contracts import ISSUES, ROW, SHEET, Contract, Field
+from sinergi.lake.contracts import FLAG, ISSUES, ROW, SHEET, Contract, Field
 
 __all__ = [
     "DEFECT",
@@ -95,10 +95,7 @@ _INVISIBLE_CHARS = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff")
 _ODD_SPACE = r"[\s--[ ]]|\s\s+"
 _WHOLE_FLOAT = re.compile(r"([0-9]+)\.0+")  # "1.0": a whole number that went through a float cell
 
-_FLAGS = {
-    **dict.fromkeys(("YA", "Y", "YES", "1", "TRUE", "ADA", "BENAR", "IYA"), True),
-    **dict.fromkeys(("TIDAK", "T", "NO", "N", "0", "FALSE", "TIDAK ADA", "BUKAN", "TDK"), False),
-}
+_FLAGS = {word: code == "true" for code, words in FLAG.items() for word in words}
 
 _MONTHS = {
     **dict.fromkeys(("jan", "januari", "january"), 1),
