@@ -282,6 +282,110 @@ def _print_imports(outcomes: list[Any], reports: dict[int, Path]) -> None:
         console.print(f"Laporan per berkas (XLSX): {folder}")
 
 
+@app.command("link")
+def link_(
+    home: Annotated[
+        Path | None,
+        typer.Option(help="Folder data (bawaan: ./sinergi-data).", envvar="SINERGI_HOME"),
+    ] = None,
+    evaluate: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder `truth` dari `sinergi synth`: ukur presisi dan recall padanan.",
+            envvar="SINERGI_TRUTH",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Tanpa bilah kemajuan.")] = False,
+) -> None:
+    """Padanan: satukan DTSEN, P3KE, DTKS dan semua daftar program menjadi satu register.
+
+    Setiap catatan dari setiap snapshot terkini menjadi milik tepat satu orang (pid) dan
+    satu keluarga (hid). Pasangan yang meragukan masuk antrean tinjauan; keputusan
+    peninjau dipakai pada proses berikutnya. Hasil ada di linked/<run>/.
+
+    Contoh:
+
+        sinergi link --evaluate sinergi-data/demo/truth
+    """
+    from sinergi.lake.home import DataHome
+    from sinergi.pipeline.link.evaluate import evaluate as measure
+    from sinergi.pipeline.link.run import STAGES, link
+
+    data_home = DataHome.resolve(home)
+    try:
+        with _stages(quiet or as_json, STAGES) as stage:
+            run = link(data_home, stage=stage)
+        quality = measure(run.folder, evaluate) if evaluate else None
+    except SinergiError as error:
+        log.info("link failed: %s (%s)", error.english, error.code)
+        err_console.print(f"[red]Gagal:[/red] {error}")
+        raise typer.Exit(1) from error
+    if as_json:
+        summary = {"run_id": run.run_id, "folder": str(run.folder), "counts": run.counts}
+        typer.echo(json.dumps({**summary, "seconds": run.seconds, "quality": quality}))
+        return
+    _print_link(run, quality)
+
+
+def _print_link(run: Any, quality: dict[str, Any] | None) -> None:
+    counts = run.counts
+    table = Table("Ukuran", "Nilai", title=f"Padanan {run.run_id}")
+    for label, key in (
+        ("Catatan dibaca", "records"),
+        ("Identitas berbeda dibandingkan", "variants"),
+        ("Pasangan kandidat dinilai", "candidate_pairs"),
+        ("Tautan diterima", "links_accepted"),
+        ("Pasangan untuk ditinjau", "pairs_for_review"),
+        ("Orang (pid)", "persons"),
+        ("Keluarga (hid)", "families"),
+    ):
+        table.add_row(label, _id_number(counts[key]))
+    table.add_row("Waktu", f"{sum(run.seconds.values()):.1f} detik".replace(".", ","))
+    console.print(table)
+    if quality:
+        scores = Table("Mutu terhadap kebenaran", "Presisi", "Recall", "F1")
+        for label, key in (
+            ("Tautan otomatis", "auto"),
+            ("Bila semua tinjauan diterima", "with_review"),
+        ):
+            pairwise = quality[key]["pairwise"]
+            scores.add_row(
+                f"{label} (pasangan)",
+                *(f"{pairwise[m]:.4f}".replace(".", ",") for m in ("precision", "recall", "f1")),
+            )
+            cluster = quality[key]["cluster"]
+            scores.add_row(
+                f"{label} (orang utuh)",
+                *(f"{cluster[m]:.4f}".replace(".", ",") for m in ("precision", "recall")),
+                "",
+            )
+        console.print(scores)
+    console.print(f"Hasil: {run.folder}")
+
+
+@contextmanager
+def _stages(quiet: bool, stages: tuple[str, ...]) -> Iterator[Callable[[str], None] | None]:
+    """A Rich progress bar over the named stages of a job, on a terminal only."""
+    if quiet or not err_console.is_terminal:
+        yield None
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err_console) as bar:  # fmt: skip
+        task = bar.add_task(stages[0], total=len(stages))
+        started = False
+
+        def stage(label: str) -> None:
+            nonlocal started
+            if started:
+                bar.advance(task)
+            started = True
+            bar.update(task, description=label)
+
+        yield stage
+        bar.update(task, completed=len(stages))
+
+
 @contextmanager
 def _progress(
     quiet: bool, total: int | None, label: str = "Membangkitkan penduduk"

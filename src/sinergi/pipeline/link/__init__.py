@@ -1,0 +1,1 @@
+"""Padanan: linking registry records into one register of persons and families."""

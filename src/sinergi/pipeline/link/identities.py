@@ -1,0 +1,192 @@
+"""Stable person and family ids, best values per person, and families from KK and co-residence.
+
+A ``pid`` (or ``hid``) survives re-runs: a new cluster takes the id that most of
+its records had in the previous run; when a cluster splits, the larger part
+keeps the id and the rest get new ones. A new id is derived from the cluster's
+smallest record key, so a first run on the same data gives the same ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import polars as pl
+
+__all__ = ["SOURCE_PRIORITY", "assign_families", "assign_ids", "best_values"]
+
+# Which source's value a person shows when sources disagree: the newest full
+# registry first, program lists last (they carry the fewest checked fields).
+SOURCE_PRIORITY = {
+    "dtsen": 0,
+    "regsosek2022": 1,
+    "p3ke_individu": 2,
+    "p3ke_keluarga": 3,
+    "dtks": 4,
+}
+_LAST = len(SOURCE_PRIORITY)
+_BEST = (
+    "nik_valid",
+    "kk",
+    "name",
+    "sex",
+    "birth_date",
+    "mother_name",
+    "area_code",
+    "rt",
+    "rw",
+    "address",
+    "relationship",
+)
+
+
+def assign_ids(
+    membership: pl.DataFrame, previous: pl.DataFrame, *, prefix: str, key: str = "record_key"
+) -> pl.DataFrame:
+    """One id per ``cluster_id`` of ``membership`` (columns ``key``, ``cluster_id``).
+
+    ``previous`` holds ``key`` and the id column (``pid`` or ``hid``) of the last run.
+    """
+    id_column = "pid" if prefix == "P" else "hid"
+    clusters = membership.group_by("cluster_id").agg(
+        pl.len().alias("size"), pl.col(key).min().alias("first_key")
+    )
+    votes = pl.DataFrame(schema={"cluster_id": pl.String, id_column: pl.String, "votes": pl.UInt32})
+    if not previous.is_empty():
+        votes = (
+            membership.join(previous.select(key, id_column), on=key, how="inner")
+            .group_by("cluster_id", id_column)
+            .agg(pl.len().alias("votes"))
+        )
+    # Larger clusters choose first, each its most-voted free id; on a tie the
+    # cluster whose first record key sorts first keeps the id (a registry's key
+    # sorts before a program list's, so the registry side of a split keeps it).
+    candidates = (
+        votes.join(clusters, on="cluster_id")
+        .sort(["size", "votes", "first_key", id_column], descending=[True, True, False, False])
+        .select("cluster_id", id_column)
+    )
+    chosen: dict[str, str] = {}
+    taken: set[str] = set()
+    for cluster_id, old_id in candidates.iter_rows():
+        if cluster_id not in chosen and old_id not in taken:
+            chosen[cluster_id] = old_id
+            taken.add(old_id)
+    for cluster_id, first_key in (
+        clusters.sort("first_key").select("cluster_id", "first_key").iter_rows()
+    ):
+        if cluster_id not in chosen:
+            chosen[cluster_id] = _new_id(prefix, first_key, taken)
+            taken.add(chosen[cluster_id])
+    return pl.DataFrame(
+        {"cluster_id": list(chosen), id_column: list(chosen.values())},
+        schema={"cluster_id": pl.String, id_column: pl.String},
+    )
+
+
+def _new_id(prefix: str, seed: str, taken: set[str]) -> str:
+    salt = 0
+    while True:
+        digest = hashlib.blake2b(f"{seed}#{salt}".encode(), digest_size=6).hexdigest().upper()
+        candidate = f"{prefix}{digest}"
+        if candidate not in taken:
+            return candidate
+        salt += 1
+
+
+def _ranked(records: pl.DataFrame) -> pl.DataFrame:
+    return records.with_columns(
+        pl.col("source").replace_strict(SOURCE_PRIORITY, default=_LAST).alias("_priority")
+    ).sort("pid", "_priority", "record_key")
+
+
+def best_values(records: pl.DataFrame) -> pl.DataFrame:
+    """One row per person: the value of each field from the most trusted source that has one.
+
+    The NIK is the one most records agree on among NIKs import found valid;
+    ``nik_count`` > 1 flags a person whose records carry different valid NIKs.
+    """
+    ranked = _ranked(records)
+    nik_votes = (
+        ranked.filter(pl.col("nik_valid").is_not_null())
+        .group_by("pid", "nik_valid")
+        .agg(pl.len().alias("n"), pl.col("_priority").min().alias("p"))
+        .sort(["pid", "n", "p"], descending=[False, True, False])
+        .group_by("pid", maintain_order=True)
+        .agg(pl.col("nik_valid").first().alias("nik"), pl.len().alias("nik_count"))
+    )
+    persons = ranked.group_by("pid", maintain_order=True).agg(
+        *[pl.col(c).drop_nulls().first() for c in _BEST if c != "nik_valid"],
+        pl.col("source").unique().sort().alias("sources"),
+        pl.len().alias("records"),
+    )
+    return (
+        persons.join(nik_votes, on="pid", how="left")
+        .with_columns(pl.col("nik_count").fill_null(0))
+        .select("pid", "nik", "nik_count", pl.exclude("pid", "nik", "nik_count"))
+        .sort("pid")
+    )
+
+
+def assign_families(
+    records: pl.DataFrame, persons: pl.DataFrame, *, previous: pl.DataFrame | None
+) -> dict[str, pl.DataFrame]:
+    """Families: persons joined by their KK and by the family their registry put them in.
+
+    Each person takes one KK (the most common among their records, the most
+    trusted source breaking ties) and one source family (``source`` +
+    ``family_id`` of that record). Persons sharing either are one family.
+    A person with neither is a family of one.
+
+    Returns ``families`` (``hid``, ``kk``, ``head_pid``, ``members``,
+    ``area_code``) and ``membership`` (``pid``, ``hid``).
+    """
+    ranked = _ranked(records).with_columns(
+        pl.when(pl.col("family_id").is_not_null())
+        .then(pl.concat_str("source", pl.lit(":"), "family_id"))
+        .alias("family_ref")
+    )
+    anchor = (
+        ranked.with_columns(pl.len().over("pid", "kk").alias("_kk_n"))
+        .sort(["pid", "_kk_n", "_priority"], descending=[False, True, False])
+        .filter(pl.col("kk").is_not_null() | pl.col("family_ref").is_not_null())
+        .group_by("pid", maintain_order=True)
+        .agg(pl.col("kk").first(), pl.col("family_ref").drop_nulls().first())
+    )
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        root = node
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(node, node) != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    for pid, kk, ref in anchor.iter_rows():
+        for other in (f"k:{kk}" if kk else None, f"f:{ref}" if ref else None):
+            if other:
+                parent[find(f"p:{pid}")] = find(other)
+    membership = persons.select("pid").with_columns(
+        pl.col("pid")
+        .map_elements(lambda pid: find(f"p:{pid}"), return_dtype=pl.String)
+        .alias("cluster_id")
+    )
+    carried = previous.select("pid", "hid") if previous is not None else pl.DataFrame()
+    hids = assign_ids(membership, carried, prefix="H", key="pid")
+    membership = membership.join(hids, on="cluster_id").select("pid", "hid")
+    people = persons.join(membership, on="pid").join(
+        anchor.select("pid", "kk"), on="pid", how="left", suffix="_anchor"
+    )
+    families = (
+        people.with_columns((pl.col("relationship") == "1").alias("_head"))
+        .sort(["hid", "_head", "pid"], descending=[False, True, False])
+        .group_by("hid", maintain_order=True)
+        .agg(
+            pl.col("kk_anchor").drop_nulls().mode().sort().first().alias("kk"),
+            pl.col("pid").first().alias("head_pid"),
+            pl.col("_head").any().alias("head_known"),
+            pl.len().alias("members"),
+            pl.col("area_code").drop_nulls().mode().sort().first().alias("area_code"),
+        )
+    )
+    return {"families": families, "membership": membership}

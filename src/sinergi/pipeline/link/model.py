@@ -1,0 +1,278 @@
+"""The padanan model: Splink comparisons, blocking rules and the NIK u-probabilities we fix.
+
+Why the comparisons look the way they do (docs/padanan.md says it for analysts):
+
+- A NIK *contains* the birth date and the sex (day + 40 for women) and the area
+  of registration. Counting NIK agreement, birth-date agreement and sex agreement
+  as three independent facts would count one fact three times, and twins
+  registered together (NIKs one serial apart, same birth date, same KK) would
+  look like one person. So the birth-date and sex comparisons have an
+  "already in the NIK" level with weight zero, and NIKs that differ only in their
+  serial carry no weight at all: that is what twins and siblings look like.
+- The KK, the village and the RT/RW all say "lives in the same family or place",
+  one fact: they form one comparison (``place``), not three.
+- Random sampling of pairs almost never finds two different persons with the
+  same or a nearly same NIK, so it cannot estimate those u-probabilities; they
+  are fixed below from how NIKs are issued, and documented.
+- Names are compared after Indonesian normalisation (``names.py``), with
+  term-frequency adjustment so that a common name is weak evidence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from splink import block_on
+from splink.internals.dialects import SplinkDialect
+
+__all__ = [
+    "BLOCKING_RULES",
+    "FIXED_NIK_U",
+    "OPTIONAL_COMPARISONS",
+    "TRAINING_BLOCKS",
+    "gamma",
+    "settings",
+]
+
+# P(level | two different persons) for the NIK levels random sampling cannot reach.
+# A NIK is issued once; two different persons share one only through a data-entry
+# error copying another person's NIK (about one in ten million pairs is generous
+# for a regency). One digit away with the same serial means another registration
+# date or area one keystroke away: about 16 digits x 9 values of 10^16 numbers, but
+# NIKs cluster in a few areas and dates, so we take a hundred times the exact rate.
+# There is no "two digits apart" level: a mother and a daughter born on the same
+# day of the month in one kecamatan have NIKs two digits apart, which random
+# sampling never shows and which is far likelier than two typos in one NIK.
+FIXED_NIK_U = {
+    "exact": 1e-8,
+    "first_15": 1e-7,
+    "one_edit": 1e-6,
+}
+
+# Candidate pairs: a pair is compared when any rule holds. The NIK is split in
+# segments (area 1–6, birth code 7–12, serial 13–16) so that a single wrong digit
+# still leaves a pair of segments equal.
+BLOCKING_RULES = (
+    block_on("nik"),
+    block_on("nik_area", "nik_date"),
+    block_on("nik_date", "nik_serial"),
+    # A typo in the birth code: the rest of the NIK and the sound of the name agree.
+    block_on("nik_area", "substr(nik, 9, 4)", "nik_serial", "name_phonetic"),
+    block_on("nik_area", "substr(nik, 7, 2)", "nik_serial", "name_phonetic"),
+    block_on("kk"),
+    block_on("name_phonetic", "village"),
+    block_on("name_phonetic", "birth_year"),
+)
+
+# EM runs on pairs blocked on some evidence and estimates the m-probabilities of
+# the other comparisons; together the blocks estimate every comparison once or more.
+# Blocking on the NIK also names its birth code, so that EM leaves out the birth-date
+# and sex comparisons there: among pairs with one NIK, agreeing birth dates all
+# fall in the "already in the NIK" level and only the disagreements would be seen.
+TRAINING_BLOCKS = (
+    block_on("name_compact", "birth_date"),
+    block_on("nik", "nik_date"),
+    block_on("name_phonetic", "village"),
+)
+
+
+def _level(sql: str, label: str, **options: Any) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": label, **options}
+
+
+def _null(*columns: str) -> dict[str, Any]:
+    sql = " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in columns)
+    return _level(sql, "kosong", is_null_level=True)
+
+
+_ELSE = _level("ELSE", "lainnya")
+
+
+def _nik(dialect: SplinkDialect) -> dict[str, Any]:
+    dl = dialect.damerau_levenshtein_function_name
+    u = FIXED_NIK_U
+    return {
+        "output_column_name": "nik",
+        "comparison_description": "NIK (terstruktur)",
+        "comparison_levels": [
+            _null("nik"),
+            _level("nik_l = nik_r", "sama", u_probability=u["exact"], fix_u_probability=True),
+            _level(
+                "nik15_l = nik15_r",
+                "15 digit pertama sama (terpotong Excel)",
+                u_probability=u["first_15"],
+                fix_u_probability=True,
+            ),
+            _level(
+                f"nik_serial_l = nik_serial_r AND {dl}(nik_l, nik_r) <= 1",
+                "beda satu digit di kode wilayah/tanggal",
+                u_probability=u["one_edit"],
+                fix_u_probability=True,
+            ),
+            _level(
+                "nik_area_l = nik_area_r AND nik_date_l = nik_date_r",
+                "hanya nomor urut berbeda (kembar/saudara)",
+                is_null_level=True,
+            ),
+            _ELSE,
+        ],
+    }
+
+
+def _name(dialect: SplinkDialect) -> dict[str, Any]:
+    jw = dialect.jaro_winkler_function_name
+    return {
+        "output_column_name": "name",
+        "comparison_description": "Nama (dinormalisasi)",
+        "comparison_levels": [
+            _null("name_norm"),
+            _level("name_norm_l = name_norm_r", "sama", tf_adjustment_column="name_norm"),
+            _level("name_compact_l = name_compact_r", "sama tanpa spasi"),
+            _level(f"{jw}(name_norm_l, name_norm_r) >= 0.94", "sangat mirip"),
+            _level("name_phonetic_l = name_phonetic_r", "bunyi sama"),
+            _subset("name_tokens", dialect, "satu nama bagian dari yang lain"),
+            _level(f"{jw}(name_norm_l, name_norm_r) >= 0.85", "mirip"),
+            _ELSE,
+        ],
+    }
+
+
+def _subset(column: str, dialect: SplinkDialect, label: str) -> dict[str, Any]:
+    if dialect.sql_dialect_str == "duckdb":
+        sql = (
+            f"least(len({column}_l), len({column}_r)) > 0 AND "
+            f"len(list_intersect({column}_l, {column}_r)) = "
+            f"least(len({column}_l), len({column}_r))"
+        )
+    else:
+        sql = (
+            f"least(size({column}_l), size({column}_r)) > 0 AND "
+            f"size(array_intersect({column}_l, {column}_r)) = "
+            f"least(size({column}_l), size({column}_r))"
+        )
+    return _level(sql, label)
+
+
+def _birth() -> dict[str, Any]:
+    return {
+        "output_column_name": "birth",
+        "comparison_description": "Tanggal lahir",
+        "comparison_levels": [
+            _null("birth_date"),
+            _level(
+                "nik_date_l = nik_date_r AND birth_date_l = birth_date_r",
+                "sama, sudah terhitung di NIK",
+                is_null_level=True,
+            ),
+            _level("birth_date_l = birth_date_r", "sama", tf_adjustment_column="birth_date"),
+            _level(
+                "birth_year_l = birth_year_r AND birth_md_l = birth_dm_r",
+                "hari dan bulan tertukar",
+            ),
+            _level(
+                "birth_md_l = birth_md_r AND abs(birth_year_l - birth_year_r) = 1",
+                "tahun beda satu",
+            ),
+            _ELSE,
+        ],
+    }
+
+
+def _sex() -> dict[str, Any]:
+    return {
+        "output_column_name": "sex",
+        "comparison_description": "Jenis kelamin",
+        "comparison_levels": [
+            _null("sex"),
+            _level(
+                "nik_date_l = nik_date_r AND sex_l = sex_r",
+                "sama, sudah terhitung di NIK",
+                is_null_level=True,
+            ),
+            # Fixed: EM almost never sees a sex comparison the NIK has not already made.
+            _level("sex_l = sex_r", "sama", m_probability=0.99, fix_m_probability=True),
+            _level("ELSE", "lainnya", m_probability=0.01, fix_m_probability=True),
+        ],
+    }
+
+
+def _family_name(column: str, label: str, dialect: SplinkDialect) -> dict[str, Any]:
+    jw = dialect.jaro_winkler_function_name
+    return {
+        "output_column_name": column,
+        "comparison_description": label,
+        "comparison_levels": [
+            _null(column),
+            _level(f"{column}_l = {column}_r", "sama"),
+            _level(f"{jw}({column}_l, {column}_r) >= 0.9", "mirip"),
+            _ELSE,
+        ],
+    }
+
+
+def _place() -> dict[str, Any]:
+    return {
+        "output_column_name": "place",
+        "comparison_description": "KK dan tempat tinggal (satu fakta: serumah)",
+        "comparison_levels": [
+            _level(
+                "(kk_l IS NULL OR kk_r IS NULL) AND (village_l IS NULL OR village_r IS NULL)",
+                "kosong",
+                is_null_level=True,
+            ),
+            _level("kk_l = kk_r", "KK sama"),
+            _level("village_l = village_r AND rt_l = rt_r AND rw_l = rw_r", "desa dan RT/RW sama"),
+            _level("village_l = village_r", "desa sama"),
+            _ELSE,
+        ],
+    }
+
+
+# Comparisons of columns that only some sources fill, with their labels.
+OPTIONAL_COMPARISONS = {"patronym": "Nama bin/binti", "mother_norm": "Nama ibu kandung"}
+
+
+def gamma(model: dict[str, Any], comparison: str, label: str) -> int:
+    """Splink's value for a level of a comparison in predictions (else = 0, closer = higher).
+
+    >>> gamma(settings(), "nik", "sama")
+    3
+    """
+    for found in model["comparisons"]:
+        if found["output_column_name"] == comparison:
+            levels = [lv for lv in found["comparison_levels"] if not lv.get("is_null_level")]
+            labels = [lv["label_for_charts"] for lv in levels]
+            return len(levels) - 1 - labels.index(label)
+    raise KeyError(comparison)
+
+
+def settings(dialect_name: str = "duckdb", *, without: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The Splink settings of the padanan model for an engine (``duckdb`` or ``spark``).
+
+    ``without`` leaves out optional comparisons (``OPTIONAL_COMPARISONS``) whose
+    column no source fills: a comparison that is never observed cannot be trained.
+    """
+    dialect = SplinkDialect.from_string(dialect_name)
+    optional = [
+        _family_name(column, label, dialect)
+        for column, label in OPTIONAL_COMPARISONS.items()
+        if column not in without
+    ]
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": 1e-6,
+        "comparisons": [
+            _nik(dialect),
+            _name(dialect),
+            _birth(),
+            _sex(),
+            *optional,
+            _place(),
+        ],
+        "blocking_rules_to_generate_predictions": list(BLOCKING_RULES),
+        "retain_intermediate_calculation_columns": False,
+        "retain_matching_columns": True,
+        "max_iterations": 20,
+        "em_convergence": 0.001,
+    }

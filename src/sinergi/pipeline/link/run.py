@@ -1,0 +1,306 @@
+"""Run padanan: train the model on the current snapshots, link, cluster and write the register.
+
+One run reads every person-level record of the current snapshots
+(`records.py`), trains the Fellegi–Sunter model by EM (`model.py`), scores the
+candidate pairs, accepts links by rule and by probability, applies the
+reviewers' decisions, and writes ``linked/<run_id>/``: records, persons,
+families, links, the review queue and the manifest with the trained weights.
+``linked/LATEST`` names the finished run; a run that fails leaves nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+from splink import DuckDBAPI, Linker, block_on
+from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+from sinergi import __version__
+from sinergi.lake.home import DataHome, write_atomically
+from sinergi.pipeline.link import decisions as review_decisions
+from sinergi.pipeline.link.identities import assign_families, assign_ids, best_values
+from sinergi.pipeline.link.model import OPTIONAL_COMPARISONS, TRAINING_BLOCKS, gamma, settings
+from sinergi.pipeline.link.records import Records, load_records, prepare_records
+
+__all__ = ["ACCEPT", "REVIEW", "STAGES", "LinkRun", "latest_run", "link"]
+
+log = logging.getLogger(__name__)
+
+ACCEPT = 0.99  # a model link at or above this probability is accepted without review
+REVIEW = 0.5  # between REVIEW and ACCEPT a pair goes to the review queue
+LATEST = "LATEST"
+_MODEL = settings()
+_NIK_SAME = gamma(_MODEL, "nik", "sama")
+_NAME_ELSE = gamma(_MODEL, "name", "lainnya")
+_NAME_SOUNDS_SAME = gamma(_MODEL, "name", "bunyi sama")
+
+Stage = Callable[[str], None]
+STAGES = (
+    "Membaca data",
+    "Melatih model",
+    "Membandingkan pasangan",
+    "Mengelompokkan",
+    "Menulis hasil",
+)
+
+
+@dataclass
+class LinkRun:
+    """A finished padanan run and what it wrote.
+
+    Attributes:
+        run_id: the folder name under ``linked/``.
+        folder: ``<home>/linked/<run_id>``.
+        counts: records, variants, persons, families, candidate pairs, links
+            accepted and pairs for review.
+        seconds: wall-clock seconds per stage.
+    """
+
+    run_id: str
+    folder: Path
+    counts: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def link(home: DataHome, *, user: str | None = None, stage: Stage | None = None) -> LinkRun:
+    """Link every current record of ``home`` into persons and families and write the run."""
+    timer = _Timer(stage)
+    with timer("Membaca data"):
+        prepared = prepare_records(load_records(home))
+    with timer("Melatih model"):
+        linker, api = _trained_linker(prepared.variants)
+    with timer("Membandingkan pasangan"):
+        pairs = _predict(linker)
+        decided = review_decisions.load(home)
+        edges = _prune_weak(_classify(pairs, decided, prepared.records), prepared.variants)
+    with timer("Mengelompokkan"):
+        clusters = _cluster(api, prepared.variants, edges)
+        records = _assign(home, prepared, clusters)
+        persons = best_values(records)
+        families = assign_families(records, persons, previous=_previous(home, "persons"))
+    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    links = _links_table(edges, prepared.records)
+    counts = {
+        "records": records.height,
+        "variants": prepared.variants.height,
+        "persons": persons.height,
+        "families": families["families"].height,
+        "candidate_pairs": pairs.height,
+        "links_accepted": int((links["status"] == "diterima").sum()),
+        "pairs_for_review": int((links["status"] == "ditinjau").sum()),
+    }
+    with timer("Menulis hasil"):
+        folder = _write(
+            home,
+            run_id,
+            {
+                "records": records.join(families["membership"], on="pid", how="left"),
+                "persons": persons.join(families["membership"], on="pid", how="left"),
+                "families": families["families"],
+                "links": links,
+                "review": _review_queue(links, records),
+            },
+            {
+                "run_id": run_id,
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "user": user,
+                "sinergi_version": __version__,
+                "thresholds": {"accept": ACCEPT, "review": REVIEW},
+                "counts": counts,
+                "inputs": sorted(prepared.records["import_id"].unique().to_list()),
+                "decisions_applied": decided.height,
+                "model": json.loads(json.dumps(linker.misc.save_model_to_json(), default=str)),
+                "seconds": timer.seconds,
+            },
+        )
+    return LinkRun(run_id, folder, counts, timer.seconds)
+
+
+def latest_run(home: DataHome) -> Path | None:
+    """The folder of the latest finished run, if any."""
+    pointer = home.root / "linked" / LATEST
+    if not pointer.exists():
+        return None
+    folder = home.root / "linked" / pointer.read_text(encoding="utf-8").strip()
+    return folder if folder.is_dir() else None
+
+
+def _trained_linker(variants: pl.DataFrame) -> tuple[Linker, DuckDBAPI]:
+    connection = duckdb.connect()
+    # Splink 5 writes `x -> ...` lambdas in some comparisons; DuckDB 2.0 wants them allowed.
+    connection.execute("SET lambda_syntax='ENABLE_SINGLE_ARROW'")
+    api = DuckDBAPI(connection)
+    table = api.register(variants.to_arrow(), table_name="variants")
+    # A comparison needs at least two variants that fill its column to be trained.
+    empty = tuple(c for c in OPTIONAL_COMPARISONS if variants[c].drop_nulls().n_unique() < 2)
+    linker = Linker(table, settings("duckdb", without=empty), log_level=logging.ERROR)
+    linker.training.estimate_probability_two_random_records_match([block_on("nik")], recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    for rule in TRAINING_BLOCKS:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+    return linker, api
+
+
+def _predict(linker: Linker) -> pl.DataFrame:
+    predicted = linker.inference.predict(threshold_match_probability=0.01)
+    frame = pl.from_arrow(predicted.as_duckdbpyrelation().arrow())
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def _classify(pairs: pl.DataFrame, decided: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    """Every scored pair with its status: accepted by rule or model, for review, or below both.
+
+    A pair whose names disagree is never accepted without a person: a NIK typed
+    for the wrong person looks exactly like that.
+    """
+    probability = pl.col("match_probability")
+    names_disagree = pl.col("gamma_name") == _NAME_ELSE
+    by_rule = (pl.col("gamma_nik") == _NIK_SAME) & (pl.col("gamma_name") >= _NAME_SOUNDS_SAME)
+    scored = pairs.select(
+        "unique_id_l",
+        "unique_id_r",
+        "match_weight",
+        "match_probability",
+        *[c for c in pairs.columns if c.startswith("gamma_")],
+        pl.when(by_rule).then(pl.lit("aturan")).otherwise(pl.lit("model")).alias("basis"),
+        pl.when(by_rule | ((probability >= ACCEPT) & ~names_disagree))
+        .then(pl.lit("diterima"))
+        .when(probability >= REVIEW)
+        .then(pl.lit("ditinjau"))
+        .otherwise(pl.lit("ditolak"))
+        .alias("status"),
+    )
+    return review_decisions.apply(scored, decided, records)
+
+
+def _prune_weak(edges: pl.DataFrame, variants: pl.DataFrame) -> pl.DataFrame:
+    """Keep only the strongest accepted link of each weak variant; the others go to review.
+
+    A variant with neither NIK nor birth date (a name on a program list) can
+    look like both the mother and the daughter who share her name and KK; linked
+    to both it would join them into one person.
+    """
+    weak = variants.filter(pl.col("nik").is_null() & pl.col("birth_date").is_null())
+    pair = ["unique_id_l", "unique_id_r"]
+    accepted = edges.filter((pl.col("status") == "diterima") & (pl.col("basis") != "keputusan"))
+    ends = pl.concat(
+        [accepted.select(pl.col(side).alias("weak"), "match_weight", *pair) for side in pair]
+    ).filter(pl.col("weak").is_in(weak["unique_id"].implode()))
+    extra = (
+        ends.sort(["weak", "match_weight", *pair], descending=[False, True, False, False])
+        .filter(pl.int_range(pl.len()).over("weak") > 0)
+        .select(*pair)
+        .unique()
+        .with_columns(pl.lit("ditinjau").alias("_demoted"))
+    )
+    return (
+        edges.join(extra, on=pair, how="left")
+        .with_columns(status=pl.coalesce("_demoted", "status"))
+        .drop("_demoted")
+    )
+
+
+def _cluster(api: DuckDBAPI, variants: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
+    accepted = edges.filter(pl.col("status") == "diterima").select("unique_id_l", "unique_id_r")
+    nodes = variants.select("unique_id")
+    clustered = cluster_pairwise_predictions_at_threshold(
+        nodes.to_arrow(), accepted.to_arrow(), api, "unique_id"
+    )
+    frame = pl.from_arrow(clustered.as_duckdbpyrelation().arrow())
+    assert isinstance(frame, pl.DataFrame)
+    return frame.select(
+        pl.col("unique_id").alias("variant_id"), pl.col("cluster_id").cast(pl.String)
+    )
+
+
+def _assign(home: DataHome, prepared: Records, clusters: pl.DataFrame) -> pl.DataFrame:
+    records = prepared.records.join(clusters, on="variant_id", how="left")
+    previous = _previous(home, "records")
+    carried = previous.select("record_key", "pid") if previous is not None else pl.DataFrame()
+    pids = assign_ids(records.select("record_key", "cluster_id"), carried, prefix="P")
+    return records.join(pids, on="cluster_id", how="left").drop("cluster_id")
+
+
+def _previous(home: DataHome, table: str) -> pl.DataFrame | None:
+    folder = latest_run(home)
+    return pl.read_parquet(folder / f"{table}.parquet") if folder else None
+
+
+def _links_table(edges: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    """Links between records (one record stands for each variant) with weight and status."""
+    first = records.group_by("variant_id").agg(pl.col("record_key").min())
+    kept = edges.filter((pl.col("status") != "ditolak") | (pl.col("basis") == "keputusan"))
+    for side in ("l", "r"):
+        kept = kept.join(
+            first.rename({"variant_id": f"unique_id_{side}", "record_key": f"record_key_{side}"}),
+            on=f"unique_id_{side}",
+            how="left",
+        )
+    return kept.drop("unique_id_l", "unique_id_r").select(
+        "record_key_l", "record_key_r", pl.exclude("record_key_l", "record_key_r")
+    )
+
+
+def _review_queue(links: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    """The pairs a person must decide, with what each side says, most certain first."""
+    shown = ("pid", "source", "nik", "kk", "name", "sex", "birth_date", "village", "address")
+    queue = links.filter(pl.col("status") == "ditinjau")
+    for side in ("l", "r"):
+        queue = queue.join(
+            records.select("record_key", *shown).rename(
+                {c: f"{c}_{side}" for c in ("record_key", *shown)}
+            ),
+            on=f"record_key_{side}",
+            how="left",
+        )
+    return queue.sort("match_probability", descending=True)
+
+
+def _write(
+    home: DataHome, run_id: str, tables: dict[str, pl.DataFrame], manifest: dict[str, Any]
+) -> Path:
+    target = home.root / "linked" / run_id
+    with write_atomically(target) as partial:
+        partial.mkdir(parents=True)
+        for name, table in tables.items():
+            table.write_parquet(partial / f"{name}.parquet")
+        (partial / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n",
+            encoding="utf-8",
+        )
+    with write_atomically(home.root / "linked" / LATEST) as partial:
+        partial.write_text(run_id + "\n", encoding="utf-8")
+    return target
+
+
+class _Timer:
+    """Times the stages of a run and tells the caller which one is starting."""
+
+    def __init__(self, stage: Stage | None) -> None:
+        self.stage = stage
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, label: str) -> _Timer:
+        self.label = label
+        return self
+
+    def __enter__(self) -> None:
+        if self.stage:
+            self.stage(self.label)
+        self.started = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds[self.label] = round(time.perf_counter() - self.started, 2)
+        log.info("padanan stage %s: %.1f s", self.label, self.seconds[self.label])

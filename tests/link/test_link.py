@@ -1,0 +1,218 @@
+"""Padanan end to end: the small synthetic regency plus hand-made hard cases with known answers."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from sinergi.cli import app
+from sinergi.errors import PipelineError
+from sinergi.lake.home import DataHome
+from sinergi.pipeline.ingest.run import import_files
+from sinergi.pipeline.link import decisions
+from sinergi.pipeline.link.evaluate import evaluate
+from sinergi.pipeline.link.run import LinkRun, link
+from sinergi.synth.build import SynthResult
+
+BADA = "52.05.01.1001"
+_DTSEN_ROWS = [
+    # id_keluarga, no_kk, nik, nama, jenis_kelamin, tanggal_lahir, hubungan
+    ("T1", "5205012001100777", "5205011102750777", "Mustofa Kamal", "1", "1975-02-11", "1"),
+    ("T1", "5205012001100777", "5205014506800777", "Rahmawati", "2", "1980-06-05", "2"),
+    ("T1", "5205012001100777", "5205011003120777", "Hasan Basri", "1", "2012-03-10", "3"),
+    ("T1", "5205012001100777", "5205011003120778", "Husen Basri", "1", "2012-03-10", "3"),
+    ("T2", "5205010101900777", "5205010303580777", "Ahmad Yani", "1", "1958-03-03", "1"),
+    ("T2", "5205010101900777", "5205014501610777", "Siti Aminah", "2", "1961-01-05", "2"),
+    ("T3", "5205010202150777", "5205011212900777", "Rudi Hartono", "1", "1990-12-12", "1"),
+    ("T3", "5205010202150777", "5205015907920777", "Siti Aminah", "2", "1992-07-19", "2"),
+    ("T4", "5205010505050777", "5205011708700777", "Baharuddin", "1", "1970-08-17", "1"),
+]
+_PBI_ROWS = [
+    # NIK, NAMA, TGL_LAHIR, JNS_KELAMIN, KD_DESA
+    ("5205011003120777", "HASAN BASRI", "2012-03-10", "L", "5205011001"),
+    ("5205010101900777", "Hj. Siti Aminah", "1961-01-05", "P", "5205011001"),  # KK in NIK
+    ("5205015907920770.0", "SITI AMINAH", "1992-07-19", "P", "5205011001"),  # Excel
+    ("5205011708700777", "Baharudin", "1970-08-17", "L", "5205012002"),  # moved
+]
+
+
+def _extend_with_hard_cases(sources: Path) -> None:
+    dtsen = next((sources / "dtsen").glob("dtsen_extract_*.csv"))
+    header = dtsen.read_text(encoding="utf-8").splitlines()[0].split(",")
+    with (sources / "dtsen" / "dtsen_extract_2026-09_tambahan.csv").open("w", newline="") as out:
+        writer = csv.DictWriter(out, header)
+        writer.writeheader()
+        for family, kk, nik, name, sex, born, relation in _DTSEN_ROWS:
+            writer.writerow(
+                {
+                    "id_keluarga": family, "kode_desa": BADA, "nama_desa": "Bada",
+                    "alamat": "Dusun Mekar Sari, RT 001/RW 002", "no_kk": kk, "nik": nik,
+                    "nama": name, "jenis_kelamin": sex, "tanggal_lahir": born,
+                    "status_hubungan_keluarga": relation, "periode": "2026-09",
+                }
+            )  # fmt: skip
+    pbi = sources / "programs" / "pbi_jkn_2026.csv"
+    header = pbi.read_text(encoding="utf-8").splitlines()[0].split(",")
+    with (sources / "programs" / "pbi_jkn_2026_tambahan.csv").open("w", newline="") as out:
+        writer = csv.DictWriter(out, header)
+        writer.writeheader()
+        for number, (nik, name, born, sex, village) in enumerate(_PBI_ROWS):
+            writer.writerow(
+                {
+                    "NOKA": f"90000000000{number}", "NIK": nik, "NAMA": name,
+                    "TGL_LAHIR": born, "JNS_KELAMIN": sex, "KD_DESA": village,
+                    "SEGMEN": "PBI APBN", "TMT": "2026-01-12", "IURAN": "42000",
+                }
+            )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def linked(
+    small_regency: SynthResult, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[DataHome, LinkRun]:
+    sources = tmp_path_factory.mktemp("sources")
+    for path in small_regency.out.joinpath("sources").rglob("*"):
+        if path.is_file() and "survey" not in path.parts:
+            target = sources / path.relative_to(small_regency.out / "sources")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    _extend_with_hard_cases(sources)
+    home = DataHome(tmp_path_factory.mktemp("home"))
+    import_files([sources], home=home, scope="52.05")
+    return home, link(home, user="penguji")
+
+
+def _records(run: LinkRun) -> pl.DataFrame:
+    return pl.read_parquet(run.folder / "records.parquet")
+
+
+def _pid(records: pl.DataFrame, file_part: str, name: str, born: str) -> str:
+    found = records.filter(
+        pl.col("file_name").str.contains(file_part)
+        & (pl.col("name") == name)
+        & (pl.col("birth_date").cast(pl.String) == born)
+    )["pid"]
+    assert found.len() == 1, (file_part, name, born, found.to_list())
+    return str(found[0])
+
+
+def test_twins_namesakes_kk_in_nik_excel_and_a_moved_person(
+    linked: tuple[DataHome, LinkRun],
+) -> None:
+    records = _records(linked[1])
+    extra, pbi = "2026-09_tambahan", "pbi_jkn_2026_tambahan"
+    hasan = _pid(records, extra, "Hasan Basri", "2012-03-10")
+    husen = _pid(records, extra, "Husen Basri", "2012-03-10")
+    assert hasan != husen, "twins with NIKs one serial apart must stay two persons"
+    assert _pid(records, pbi, "HASAN BASRI", "2012-03-10") == hasan
+    older = _pid(records, extra, "Siti Aminah", "1961-01-05")
+    younger = _pid(records, extra, "Siti Aminah", "1992-07-19")
+    assert older != younger, "namesakes in one village are two persons"
+    assert _pid(records, pbi, "Hj. Siti Aminah", "1961-01-05") == older  # KK in the NIK field
+    assert _pid(records, pbi, "SITI AMINAH", "1992-07-19") == younger  # Excel-truncated NIK
+    moved = _pid(records, pbi, "Baharudin", "1970-08-17")
+    assert moved == _pid(records, extra, "Baharuddin", "1970-08-17")
+
+
+def test_the_kk_typed_as_nik_becomes_the_records_kk(linked: tuple[DataHome, LinkRun]) -> None:
+    row = _records(linked[1]).filter(
+        pl.col("file_name").str.contains("tambahan") & (pl.col("name") == "Hj. Siti Aminah")
+    )
+    assert row["nik"].to_list() == [None]
+    assert row["kk"].to_list() == ["5205010101900777"]
+
+
+def test_twins_share_their_parents_family(linked: tuple[DataHome, LinkRun]) -> None:
+    records = _records(linked[1]).filter(pl.col("file_name").str.contains("2026-09_tambahan"))
+    families = dict(zip(records["name"], records["hid"], strict=True))
+    assert families["Hasan Basri"] == families["Husen Basri"] == families["Mustofa Kamal"]
+    assert families["Siti Aminah"] != families["Mustofa Kamal"]
+    persons = pl.read_parquet(linked[1].folder / "families.parquet")
+    head = persons.filter(pl.col("hid") == families["Hasan Basri"])["head_pid"][0]
+    assert head == records.filter(pl.col("name") == "Mustofa Kamal")["pid"][0]
+
+
+def test_every_record_belongs_to_exactly_one_person(linked: tuple[DataHome, LinkRun]) -> None:
+    home, run = linked
+    records = _records(run)
+    accepted = sum(
+        m["counts"]["accepted"]
+        for m in home.manifests()
+        if m["contract"] in ("person", "household", "program_receipt")
+    )
+    assert records.height == accepted
+    assert records["record_key"].is_unique().all()
+    assert records["pid"].null_count() == 0
+    persons = pl.read_parquet(run.folder / "persons.parquet")
+    assert set(persons["pid"]) == set(records["pid"])
+    assert persons["records"].sum() == records.height
+
+
+def test_quality_against_the_synthetic_truth(
+    linked: tuple[DataHome, LinkRun], small_regency: SynthResult
+) -> None:
+    quality = evaluate(linked[1].folder, small_regency.out / "truth")
+    assert quality["auto"]["pairwise"]["precision"] >= 0.99
+    assert quality["auto"]["pairwise"]["recall"] >= 0.9
+    assert quality["with_review"]["pairwise"]["recall"] >= quality["auto"]["pairwise"]["recall"]
+    assert quality["links"]["diterima"]["precision"] >= 0.99
+
+
+def test_ids_survive_a_rerun_and_decisions_apply(linked: tuple[DataHome, LinkRun]) -> None:
+    home, first = linked
+    records = _records(first)
+    extra = records.filter(pl.col("file_name").str.contains("tambahan"))
+    moved = extra.filter(pl.col("name") == "Baharudin")["record_key"].item()
+    kept = extra.filter(pl.col("name") == "Baharuddin")["record_key"].item()
+    decisions.record(home, moved, kept, "beda", user="penguji", note="orang lain")
+    second = link(home, user="penguji")
+    again = _records(second)
+    pids = dict(zip(again["record_key"], again["pid"], strict=True))
+    assert pids[moved] != pids[kept]
+    unchanged = records.filter(~pl.col("record_key").is_in([moved]))
+    assert all(pids[key] == pid for key, pid in unchanged.select("record_key", "pid").iter_rows())
+    links = pl.read_parquet(second.folder / "links.parquet")
+    assert "keputusan" in links["basis"].to_list()
+
+
+def test_a_decision_must_be_same_or_different(linked: tuple[DataHome, LinkRun]) -> None:
+    with pytest.raises(PipelineError, match="sama"):
+        decisions.record(linked[0], "a", "b", "mungkin", user="penguji")
+
+
+def test_an_empty_data_folder_is_refused_in_indonesian(tmp_path: Path) -> None:
+    with pytest.raises(PipelineError, match="sinergi import"):
+        link(DataHome(tmp_path))
+    assert not (tmp_path / "linked").exists()
+
+
+def test_cli_links_and_reports_quality_as_json(
+    linked: tuple[DataHome, LinkRun], small_regency: SynthResult
+) -> None:
+    home = linked[0]
+    result = CliRunner().invoke(
+        app,
+        [
+            "link",
+            "--home",
+            str(home.root),
+            "--evaluate",
+            str(small_regency.out / "truth"),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["counts"]["records"] > 0
+    assert 0.9 <= summary["quality"]["auto"]["pairwise"]["f1"] <= 1.0
+
+
+def test_cli_says_what_to_do_when_nothing_is_imported(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["link", "--home", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "sinergi import" in " ".join(result.stderr.split())
