@@ -37,16 +37,17 @@ __all__ = [
 # P(level | two different persons) for the NIK levels random sampling cannot reach.
 # A NIK is issued once; two different persons share one only through a data-entry
 # error copying another person's NIK (about one in ten million pairs is generous
-# for a regency). One digit away with the same serial means another registration
-# date or area one keystroke away: about 16 digits x 9 values of 10^16 numbers, but
-# NIKs cluster in a few areas and dates, so we take a hundred times the exact rate.
+# for a regency). Sharing the first 15 digits with a 0 as the 16th (what Excel
+# leaves) needs the same area, birth date, sex and nearly the same serial: ten
+# times that. "One digit away" is estimated by random sampling like any level:
+# most serials are 0001, so two persons of one kecamatan born a digit apart
+# (1990 and 1991) have NIKs one digit apart far more often than one would guess.
 # There is no "two digits apart" level: a mother and a daughter born on the same
-# day of the month in one kecamatan have NIKs two digits apart, which random
-# sampling never shows and which is far likelier than two typos in one NIK.
+# day of the month in one kecamatan have NIKs two digits apart, which is far
+# likelier than two typos in one NIK.
 FIXED_NIK_U = {
     "exact": 1e-8,
     "first_15": 1e-7,
-    "one_edit": 1e-6,
 }
 
 # Candidate pairs: a pair is compared when any rule holds. The NIK is split in
@@ -66,12 +67,12 @@ BLOCKING_RULES = (
 
 # EM runs on pairs blocked on some evidence and estimates the m-probabilities of
 # the other comparisons; together the blocks estimate every comparison once or more.
-# Blocking on the NIK also names its birth code, so that EM leaves out the birth-date
-# and sex comparisons there: among pairs with one NIK, agreeing birth dates all
-# fall in the "already in the NIK" level and only the disagreements would be seen.
+# Blocking on the NIK also names `nik_has_birth`, so that EM leaves out the
+# birth-date and sex comparisons there: among pairs with one NIK, agreeing birth
+# dates fall in the "already in the NIK" level and mostly disagreements are seen.
 TRAINING_BLOCKS = (
     block_on("name_compact", "birth_date"),
-    block_on("nik", "nik_date"),
+    block_on("nik", "nik_has_birth"),
     block_on("name_phonetic", "village"),
 )
 
@@ -98,7 +99,7 @@ def _nik(dialect: SplinkDialect) -> dict[str, Any]:
             _null("nik"),
             _level("nik_l = nik_r", "sama", u_probability=u["exact"], fix_u_probability=True),
             _level(
-                "nik15_l = nik15_r",
+                "nik15_l = nik15_r AND (substr(nik_l, 16, 1) = '0' OR substr(nik_r, 16, 1) = '0')",
                 "15 digit pertama sama (terpotong Excel)",
                 u_probability=u["first_15"],
                 fix_u_probability=True,
@@ -106,8 +107,6 @@ def _nik(dialect: SplinkDialect) -> dict[str, Any]:
             _level(
                 f"nik_serial_l = nik_serial_r AND {dl}(nik_l, nik_r) <= 1",
                 "beda satu digit di kode wilayah/tanggal",
-                u_probability=u["one_edit"],
-                fix_u_probability=True,
             ),
             _level(
                 "nik_area_l = nik_area_r AND nik_date_l = nik_date_r",
@@ -160,8 +159,8 @@ def _birth() -> dict[str, Any]:
         "comparison_levels": [
             _null("birth_date"),
             _level(
-                "nik_date_l = nik_date_r AND birth_date_l = birth_date_r",
-                "sama, sudah terhitung di NIK",
+                "nik_has_birth_l AND nik_has_birth_r",
+                "sudah terhitung di NIK",
                 is_null_level=True,
             ),
             _level("birth_date_l = birth_date_r", "sama", tf_adjustment_column="birth_date"),
@@ -185,8 +184,8 @@ def _sex() -> dict[str, Any]:
         "comparison_levels": [
             _null("sex"),
             _level(
-                "nik_date_l = nik_date_r AND sex_l = sex_r",
-                "sama, sudah terhitung di NIK",
+                "nik_has_birth_l AND nik_has_birth_r",
+                "sudah terhitung di NIK",
                 is_null_level=True,
             ),
             # Fixed: EM almost never sees a sex comparison the NIK has not already made.

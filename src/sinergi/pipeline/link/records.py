@@ -242,9 +242,8 @@ def prepare_records(raw: pl.DataFrame) -> Records:
         )
         .sort("variant_id")
         .rename({"variant_id": "unique_id"})
-        .with_columns(
-            *_nik_segments(), *_birth_parts(), name_tokens=pl.col("name_norm").str.split(" ")
-        )
+        .with_columns(*_nik_segments(), name_tokens=pl.col("name_norm").str.split(" "))
+        .with_columns(*_birth_parts())
     )
     return Records(records=records, variants=variants)
 
@@ -309,7 +308,19 @@ def _nik_segments() -> list[pl.Expr]:
 
 def _birth_parts() -> list[pl.Expr]:
     born = pl.col("birth_date")
+    nik_day = pl.col("nik_date").str.slice(0, 2).cast(pl.Int32, strict=False)
+    day = born.dt.day().cast(pl.Int32)
+    sex = pl.col("sex")
+    day_agrees = (
+        ((sex != "P") & (nik_day == day)).fill_null(False)
+        | ((sex != "L") & (nik_day == day + 40)).fill_null(False)
+        | (sex.is_null() & ((nik_day == day) | (nik_day == day + 40))).fill_null(False)
+    )
+    month_year = pl.col("nik_date").str.slice(2, 4) == born.dt.strftime("%m%y")
     return [
+        # The NIK's birth code says this record's birth date (and sex, as day + 40):
+        # comparing the NIKs of two such records already compares their birth dates.
+        (day_agrees & month_year).fill_null(False).alias("nik_has_birth"),
         born.dt.year().alias("birth_year"),
         born.dt.strftime("%m-%d").alias("birth_md"),
         born.dt.strftime("%d-%m").alias("birth_dm"),
