@@ -152,7 +152,12 @@ def _subset(column: str, dialect: SplinkDialect, label: str) -> dict[str, Any]:
     return _level(sql, label)
 
 
-def _birth() -> dict[str, Any]:
+def _birth(dialect: SplinkDialect) -> dict[str, Any]:
+    days_apart = (
+        "abs(datediff('day', birth_date_l, birth_date_r))"
+        if dialect.sql_dialect_str == "duckdb"
+        else "abs(datediff(birth_date_l, birth_date_r))"
+    )
     return {
         "output_column_name": "birth",
         "comparison_description": "Tanggal lahir",
@@ -172,6 +177,8 @@ def _birth() -> dict[str, Any]:
                 "birth_md_l = birth_md_r AND abs(birth_year_l - birth_year_r) = 1",
                 "tahun beda satu",
             ),
+            # Remembered dates drift by days or months (the register asks, not checks).
+            _level(f"{days_apart} <= 100", "beda paling lama 100 hari"),
             _ELSE,
         ],
     }
@@ -209,6 +216,9 @@ def _family_name(column: str, label: str, dialect: SplinkDialect) -> dict[str, A
     }
 
 
+_KK_OPEN = "(kk_l IS NULL OR kk_r IS NULL)"
+
+
 def _place() -> dict[str, Any]:
     return {
         "output_column_name": "place",
@@ -220,8 +230,14 @@ def _place() -> dict[str, Any]:
                 is_null_level=True,
             ),
             _level("kk_l = kk_r", "KK sama"),
-            _level("village_l = village_r AND rt_l = rt_r AND rw_l = rw_r", "desa dan RT/RW sama"),
-            _level("village_l = village_r", "desa sama"),
+            # Two different KKs in one village are weaker evidence than one unknown KK:
+            # that is what two namesakes in one village look like.
+            _level(
+                f"{_KK_OPEN} AND village_l = village_r AND rt_l = rt_r AND rw_l = rw_r",
+                "desa dan RT/RW sama",
+            ),
+            _level(f"{_KK_OPEN} AND village_l = village_r", "desa sama"),
+            _level("village_l = village_r", "desa sama, KK berbeda"),
             _ELSE,
         ],
     }
@@ -264,7 +280,7 @@ def settings(dialect_name: str = "duckdb", *, without: tuple[str, ...] = ()) -> 
         "comparisons": [
             _nik(dialect),
             _name(dialect),
-            _birth(),
+            _birth(dialect),
             _sex(),
             *optional,
             _place(),

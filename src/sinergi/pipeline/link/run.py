@@ -35,7 +35,7 @@ __all__ = ["ACCEPT", "REVIEW", "STAGES", "LinkRun", "latest_run", "link"]
 
 log = logging.getLogger(__name__)
 
-ACCEPT = 0.99  # a model link at or above this probability is accepted without review
+ACCEPT = 0.97  # a model link at or above this probability is accepted without review
 REVIEW = 0.5  # between REVIEW and ACCEPT a pair goes to the review queue
 LATEST = "LATEST"
 _MODEL = settings()
@@ -81,7 +81,7 @@ def link(home: DataHome, *, user: str | None = None, stage: Stage | None = None)
     with timer("Membandingkan pasangan"):
         pairs = _predict(linker)
         decided = review_decisions.load(home)
-        edges = _prune_weak(_classify(pairs, decided, prepared.records), prepared.variants)
+        edges = _classify(pairs, decided, prepared.records)
     with timer("Mengelompokkan"):
         clusters = _cluster(api, prepared.variants, edges)
         records = _assign(home, prepared, clusters)
@@ -147,7 +147,7 @@ def _trained_linker(variants: pl.DataFrame) -> tuple[Linker, DuckDBAPI]:
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     for rule in TRAINING_BLOCKS:
         linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True
+            rule, estimate_without_term_frequencies=True, max_pairs=1e6
         )
     return linker, api
 
@@ -183,33 +183,6 @@ def _classify(pairs: pl.DataFrame, decided: pl.DataFrame, records: pl.DataFrame)
         .alias("status"),
     )
     return review_decisions.apply(scored, decided, records)
-
-
-def _prune_weak(edges: pl.DataFrame, variants: pl.DataFrame) -> pl.DataFrame:
-    """Keep only the strongest accepted link of each weak variant; the others go to review.
-
-    A variant with neither NIK nor birth date (a name on a program list) can
-    look like both the mother and the daughter who share her name and KK; linked
-    to both it would join them into one person.
-    """
-    weak = variants.filter(pl.col("nik").is_null() & pl.col("birth_date").is_null())
-    pair = ["unique_id_l", "unique_id_r"]
-    accepted = edges.filter((pl.col("status") == "diterima") & (pl.col("basis") != "keputusan"))
-    ends = pl.concat(
-        [accepted.select(pl.col(side).alias("weak"), "match_weight", *pair) for side in pair]
-    ).filter(pl.col("weak").is_in(weak["unique_id"].implode()))
-    extra = (
-        ends.sort(["weak", "match_weight", *pair], descending=[False, True, False, False])
-        .filter(pl.int_range(pl.len()).over("weak") > 0)
-        .select(*pair)
-        .unique()
-        .with_columns(pl.lit("ditinjau").alias("_demoted"))
-    )
-    return (
-        edges.join(extra, on=pair, how="left")
-        .with_columns(status=pl.coalesce("_demoted", "status"))
-        .drop("_demoted")
-    )
 
 
 def _cluster(api: DuckDBAPI, variants: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
