@@ -38,6 +38,7 @@ _PBI_ROWS = [
     ("5205010101900777", "Hj. Siti Aminah", "1961-01-05", "P", "5205011001"),  # KK in NIK
     ("5205015907920770.0", "SITI AMINAH", "1992-07-19", "P", "5205011001"),  # Excel
     ("5205011708700777", "Baharudin", "1970-08-17", "L", "5205012002"),  # moved
+    ("5205011102750777", "Wayan Sudarsana", "", "L", "5205011001"),  # someone else's NIK
 ]
 
 
@@ -117,6 +118,18 @@ def test_twins_namesakes_kk_in_nik_excel_and_a_moved_person(
     assert _pid(records, pbi, "SITI AMINAH", "1992-07-19") == younger  # Excel-truncated NIK
     moved = _pid(records, pbi, "Baharudin", "1970-08-17")
     assert moved == _pid(records, extra, "Baharuddin", "1970-08-17")
+
+
+def test_a_nik_under_a_different_name_goes_to_review_not_into_the_person(
+    linked: tuple[DataHome, LinkRun],
+) -> None:
+    records = _records(linked[1]).filter(pl.col("file_name").str.contains("tambahan"))
+    wayan = records.filter(pl.col("name") == "Wayan Sudarsana").row(0, named=True)
+    mustofa = records.filter(pl.col("name") == "Mustofa Kamal").row(0, named=True)
+    assert wayan["pid"] != mustofa["pid"]
+    review = pl.read_parquet(linked[1].folder / "review.parquet")
+    pair = {wayan["record_key"], mustofa["record_key"]}
+    assert any({a, b} == pair for a, b in review.select("record_key_l", "record_key_r").iter_rows())
 
 
 def test_the_kk_typed_as_nik_becomes_the_records_kk(linked: tuple[DataHome, LinkRun]) -> None:

@@ -1,0 +1,71 @@
+"""Stable person ids across runs, and the values a person shows when sources disagree."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from sinergi.pipeline.link.identities import assign_ids, best_values
+
+
+def _membership(groups: dict[str, list[str]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [(key, cluster) for cluster, keys in groups.items() for key in keys],
+        schema={"record_key": pl.String, "cluster_id": pl.String},
+        orient="row",
+    )
+
+
+def _ids(membership: pl.DataFrame, previous: pl.DataFrame) -> dict[str, str]:
+    chosen = assign_ids(membership, previous, prefix="P")
+    joined = membership.join(chosen, on="cluster_id")
+    return dict(zip(joined["record_key"], joined["pid"], strict=True))
+
+
+def test_a_first_run_gives_the_same_ids_for_the_same_records() -> None:
+    groups = {"1": ["dtsen:a", "pkh:b"], "2": ["dtsen:c"]}
+    first = _ids(_membership(groups), pl.DataFrame())
+    again = _ids(_membership({"x": ["dtsen:c"], "y": ["pkh:b", "dtsen:a"]}), pl.DataFrame())
+    assert first == again
+    assert first["dtsen:a"] == first["pkh:b"] != first["dtsen:c"]
+    assert all(pid.startswith("P") and len(pid) == 13 for pid in first.values())
+
+
+def test_ids_follow_the_majority_of_records_when_clusters_split_or_merge() -> None:
+    before = _ids(_membership({"1": ["a", "b", "c"], "2": ["d"]}), pl.DataFrame())
+    previous = pl.DataFrame({"record_key": list(before), "pid": list(before.values())})
+    # a, b stay together and keep the id; c leaves; d joins the big cluster.
+    after = _ids(_membership({"9": ["a", "b", "d"], "8": ["c"]}), previous)
+    assert after["a"] == after["b"] == after["d"] == before["a"]
+    assert after["c"] not in (before["a"], before["d"])
+    # An id is never given to two clusters.
+    assert len(set(after.values())) == 2
+
+
+def test_best_values_prefer_the_most_trusted_source_and_the_most_common_valid_nik() -> None:
+    records = pl.DataFrame(
+        {
+            "record_key": ["pkh:1", "dtsen:1", "dtks:1", "sembako:1"],
+            "pid": ["P1"] * 4,
+            "source": ["pkh", "dtsen", "dtks", "sembako"],
+            "nik_valid": ["5205010101800002", "5205010101800001", "5205010101800001", None],
+            "kk": [None, "5205010101100001", None, None],
+            "name": ["AHMAD", "Ahmad Fauzi", "Achmad Fauzi", "A. Fauzi"],
+            "sex": [None, "L", "L", None],
+            "birth_date": [None, date(1980, 1, 1), date(1980, 1, 1), None],
+            "mother_name": [None, None, "Siti", None],
+            "area_code": ["52.05.01.2001"] * 4,
+            "rt": [None, "1", "1", None],
+            "rw": [None, "2", "2", None],
+            "address": [None] * 4,
+            "relationship": [None, "1", "1", None],
+        }
+    )
+    person = best_values(records).row(0, named=True)
+    assert person["nik"] == "5205010101800001"
+    assert person["nik_count"] == 2
+    assert person["name"] == "Ahmad Fauzi"
+    assert person["mother_name"] == "Siti"
+    assert person["sources"] == ["dtks", "dtsen", "pkh", "sembako"]
+    assert person["records"] == 4
