@@ -286,6 +286,8 @@ def settings(dialect_name: str = "duckdb", *, without: tuple[str, ...] = ()) -> 
             _place(),
         ],
         "blocking_rules_to_generate_predictions": list(BLOCKING_RULES),
+        # Splink keeps the level (gamma) columns only with the compared values;
+        # `run._predict` fetches the levels alone.
         "retain_intermediate_calculation_columns": False,
         "retain_matching_columns": True,
         "max_iterations": 20,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 ACCEPT = 0.97  # a model link at or above this probability is accepted without review
 REVIEW = 0.5  # between REVIEW and ACCEPT a pair goes to the review queue
+DUCKDB_MEMORY = os.environ.get("SINERGI_DUCKDB_MEMORY", "2GB")
 LATEST = "LATEST"
 _MODEL = settings()
 _NIK_SAME = gamma(_MODEL, "nik", "sama")
@@ -138,6 +140,9 @@ def _trained_linker(variants: pl.DataFrame) -> tuple[Linker, DuckDBAPI]:
     connection = duckdb.connect()
     # Splink 5 writes `x -> ...` lambdas in some comparisons; DuckDB 2.0 wants them allowed.
     connection.execute("SET lambda_syntax='ENABLE_SINGLE_ARROW'")
+    # DuckDB would otherwise keep up to 80% of the machine; past this it spills to disk.
+    connection.execute(f"SET memory_limit='{DUCKDB_MEMORY}'")
+    connection.execute("SET preserve_insertion_order=false")
     api = DuckDBAPI(connection)
     table = api.register(variants.to_arrow(), table_name="variants")
     # A comparison needs at least two variants that fill its column to be trained.
@@ -153,8 +158,14 @@ def _trained_linker(variants: pl.DataFrame) -> tuple[Linker, DuckDBAPI]:
 
 
 def _predict(linker: Linker) -> pl.DataFrame:
-    predicted = linker.inference.predict(threshold_match_probability=0.01)
-    frame = pl.from_arrow(predicted.as_duckdbpyrelation().arrow())
+    """The scored pairs: ids, weight, probability and the level of each comparison."""
+    predicted = linker.inference.predict(threshold_match_probability=0.01).as_duckdbpyrelation()
+    wanted = [
+        c
+        for c in predicted.columns
+        if c.startswith("gamma_") or c.startswith("unique_id") or c.startswith("match_")
+    ]
+    frame = pl.from_arrow(predicted.select(*wanted).arrow())
     assert isinstance(frame, pl.DataFrame)
     return frame
 
