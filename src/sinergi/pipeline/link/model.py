@@ -28,8 +28,10 @@ from splink.internals.dialects import SplinkDialect
 __all__ = [
     "BLOCKING_RULES",
     "FIXED_NIK_U",
+    "M_FLOOR",
     "OPTIONAL_COMPARISONS",
     "TRAINING_BLOCKS",
+    "floor_m",
     "gamma",
     "settings",
 ]
@@ -253,6 +255,25 @@ def _place() -> dict[str, Any]:
 
 # Comparisons of columns that only some sources fill, with their labels.
 OPTIONAL_COMPARISONS = {"patronym": "Nama bin/binti", "mother_norm": "Nama ibu kandung"}
+
+
+# No level may rule a match out alone: EM gives m = 0 to a level it never saw
+# among matches (a similar mother's name, when the training pairs had none),
+# which would weigh minus infinity on new data.
+M_FLOOR = 1e-3
+
+
+def floor_m(model: dict[str, Any]) -> dict[str, Any]:
+    """The trained model with every m-probability raised to at least ``M_FLOOR``.
+
+    >>> floor_m({"comparisons": [{"comparison_levels": [{"m_probability": 0.0}]}]})
+    {'comparisons': [{'comparison_levels': [{'m_probability': 0.001}]}]}
+    """
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("m_probability") is not None:
+                level["m_probability"] = max(level["m_probability"], M_FLOOR)
+    return model
 
 
 def gamma(model: dict[str, Any], comparison: str, label: str) -> int:

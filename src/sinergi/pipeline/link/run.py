@@ -29,7 +29,13 @@ from sinergi import __version__
 from sinergi.lake.home import DataHome, write_atomically
 from sinergi.pipeline.link import decisions as review_decisions
 from sinergi.pipeline.link.identities import assign_families, assign_ids, best_values
-from sinergi.pipeline.link.model import OPTIONAL_COMPARISONS, TRAINING_BLOCKS, gamma, settings
+from sinergi.pipeline.link.model import (
+    OPTIONAL_COMPARISONS,
+    TRAINING_BLOCKS,
+    floor_m,
+    gamma,
+    settings,
+)
 from sinergi.pipeline.link.records import Records, load_records, prepare_records
 
 __all__ = ["ACCEPT", "REVIEW", "STAGES", "LinkRun", "latest_run", "link"]
@@ -154,7 +160,7 @@ def _trained_linker(variants: pl.DataFrame) -> tuple[Linker, DuckDBAPI]:
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True, max_pairs=1e6
         )
-    return linker, api
+    return Linker(table, floor_m(linker.misc.save_model_to_json()), log_level=logging.ERROR), api
 
 
 def _predict(linker: Linker) -> pl.DataFrame:
