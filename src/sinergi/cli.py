@@ -328,6 +328,82 @@ def link_(
     _print_link(run, quality)
 
 
+@app.command("review")
+def review(
+    export: Annotated[
+        Path | None,
+        typer.Option(help="Tulis antrean tinjauan padanan terakhir ke berkas XLSX ini."),
+    ] = None,
+    apply: Annotated[
+        Path | None,
+        typer.Option(help="Baca keputusan (sama/beda) dari berkas tinjauan XLSX yang sudah diisi."),
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option(help="Nama peninjau yang dicatat bersama keputusan.")
+    ] = None,
+    home: Annotated[
+        Path | None,
+        typer.Option(help="Folder data (bawaan: ./sinergi-data).", envvar="SINERGI_HOME"),
+    ] = None,
+) -> None:
+    """Tinjau pasangan padanan yang meragukan lewat berkas Excel.
+
+    --export menulis antrean tinjauan proses `sinergi link` terakhir; isi kolom
+    Keputusan dengan 'sama' atau 'beda', lalu --apply menyimpan keputusan itu.
+    Keputusan dipakai pada `sinergi link` berikutnya.
+
+    Contoh:
+
+        sinergi review --export tinjauan.xlsx
+        sinergi review --apply tinjauan.xlsx --user "Rina (Bappeda)"
+    """
+    import polars as pl
+
+    from sinergi.lake.home import DataHome
+    from sinergi.pipeline.link import decisions
+    from sinergi.pipeline.link.run import latest_run
+    from sinergi.reports.review_workbook import write_review_workbook
+
+    if (export is None) == (apply is None):
+        err_console.print(
+            "[red]Gagal:[/red] pilih salah satu: --export BERKAS atau --apply BERKAS."
+        )
+        raise typer.Exit(2)
+    data_home = DataHome.resolve(home)
+    folder = latest_run(data_home)
+    if folder is None:
+        err_console.print(
+            f"[red]Gagal:[/red] belum ada hasil padanan di {data_home.root}; "
+            "jalankan `sinergi link` lebih dulu."
+        )
+        raise typer.Exit(1)
+    if export is not None:
+        queue = pl.read_parquet(folder / "review.parquet")
+        write_review_workbook(queue, export)
+        console.print(f"{_id_number(queue.height)} pasangan untuk ditinjau: {export}")
+        return
+    assert apply is not None
+    try:
+        keys = set(
+            pl.read_parquet(folder / "records.parquet", columns=["record_key"])["record_key"]
+        )
+        rows = decisions.read_workbook(apply, keys)
+        if user is None:
+            raise SinergiError(
+                "Sebutkan nama peninjau dengan --user.",
+                english="--user is required with --apply",
+                code="REVIEW_USER_MISSING",
+            )
+        stored = decisions.record_many(data_home, rows, user=user)
+    except SinergiError as error:
+        log.info("review failed: %s (%s)", error.english, error.code)
+        err_console.print(f"[red]Gagal:[/red] {error}")
+        raise typer.Exit(1) from error
+    console.print(
+        f"{_id_number(stored)} keputusan disimpan; dipakai pada `sinergi link` berikutnya."
+    )
+
+
 def _print_link(run: Any, quality: dict[str, Any] | None) -> None:
     counts = run.counts
     table = Table("Ukuran", "Nilai", title=f"Padanan {run.run_id}")

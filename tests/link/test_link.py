@@ -8,6 +8,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import python_calamine
+import xlsxwriter
 from typer.testing import CliRunner
 
 from sinergi.cli import app
@@ -229,3 +231,84 @@ def test_cli_says_what_to_do_when_nothing_is_imported(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["link", "--home", str(tmp_path)])
     assert result.exit_code == 1
     assert "sinergi import" in " ".join(result.stderr.split())
+
+
+def _filled(exported: Path, target: Path, decisions_by_row: dict[int, str]) -> Path:
+    """The exported review workbook with decisions typed in, as a person would save it."""
+    rows = (
+        python_calamine.CalamineWorkbook.from_path(str(exported))
+        .get_sheet_by_name("Tinjauan")
+        .to_python()
+    )
+    book = xlsxwriter.Workbook(str(target))
+    sheet = book.add_worksheet("Tinjauan")
+    decision_at = rows[0].index("Keputusan")
+    for number, row in enumerate(rows):
+        values = list(row)
+        if number in decisions_by_row:
+            values[decision_at] = decisions_by_row[number]
+        sheet.write_row(number, 0, values)
+    book.close()
+    return target
+
+
+def test_review_round_trip_through_a_workbook(
+    linked: tuple[DataHome, LinkRun], tmp_path: Path
+) -> None:
+    home, run = linked
+    queue = pl.read_parquet(run.folder / "review.parquet")
+    assert queue.height > 0
+    runner = CliRunner()
+    exported = tmp_path / "tinjauan.xlsx"
+    result = runner.invoke(app, ["review", "--home", str(home.root), "--export", str(exported)])
+    assert result.exit_code == 0, result.output
+    rows = (
+        python_calamine.CalamineWorkbook.from_path(str(exported))
+        .get_sheet_by_name("Tinjauan")
+        .to_python()
+    )
+    assert len(rows) == queue.height + 1
+    first_pair = {rows[1][1], rows[1][2]}
+    assert first_pair == {queue["record_key_l"][0], queue["record_key_r"][0]}
+
+    before = decisions.load(home).height
+    bad = _filled(exported, tmp_path / "salah.xlsx", {1: "sama", 2: "mungkin"})
+    result = runner.invoke(
+        app, ["review", "--home", str(home.root), "--apply", str(bad), "--user", "penguji"]
+    )
+    assert result.exit_code == 1
+    message = " ".join(result.stderr.split())
+    assert "baris 3, kolom Keputusan: 'mungkin'" in message
+    assert decisions.load(home).height == before, "a rejected workbook stores nothing"
+
+    good = _filled(exported, tmp_path / "isi.xlsx", {1: "Sama"})
+    result = runner.invoke(
+        app, ["review", "--home", str(home.root), "--apply", str(good), "--user", "penguji"]
+    )
+    assert result.exit_code == 0, result.stderr
+    stored = decisions.load(home)
+    assert stored.height == before + 1
+    assert set(stored.row(-1, named=True).values()) >= {"sama", "penguji"}
+
+
+def test_review_refuses_unknown_keys_and_needs_one_action(
+    linked: tuple[DataHome, LinkRun], tmp_path: Path
+) -> None:
+    home = linked[0]
+    exported = tmp_path / "t.xlsx"
+    CliRunner().invoke(app, ["review", "--home", str(home.root), "--export", str(exported)])
+    rows = (
+        python_calamine.CalamineWorkbook.from_path(str(exported))
+        .get_sheet_by_name("Tinjauan")
+        .to_python()
+    )
+    with pytest.raises(PipelineError, match="kunci 'dtsen:tidak-ada'"):
+        forged = tmp_path / "palsu.xlsx"
+        book = xlsxwriter.Workbook(str(forged))
+        sheet = book.add_worksheet("Tinjauan")
+        sheet.write_row(0, 0, rows[0])
+        sheet.write_row(1, 0, ["1", "dtsen:tidak-ada", rows[1][2], *rows[1][3:-2], "beda", ""])
+        book.close()
+        decisions.read_workbook(forged, {rows[1][2]})
+    result = CliRunner().invoke(app, ["review", "--home", str(home.root)])
+    assert result.exit_code == 2

@@ -11,13 +11,28 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+import python_calamine
 
 from sinergi.errors import PipelineError
 from sinergi.lake.home import DataHome, write_atomically
 
-__all__ = ["DECISIONS", "apply", "load", "record"]
+__all__ = [
+    "DECISIONS",
+    "DECISION_COLUMN",
+    "KEY_COLUMNS",
+    "NOTE_COLUMN",
+    "apply",
+    "load",
+    "read_workbook",
+    "record",
+    "record_many",
+]
 
 DECISIONS = ("sama", "beda")
+# The columns of the review workbook a person fills (`reports.review_workbook`).
+KEY_COLUMNS = ("Kunci A", "Kunci B")
+DECISION_COLUMN = "Keputusan"
+NOTE_COLUMN = "Catatan"
 _SCHEMA = {
     "record_key_l": pl.String,
     "record_key_r": pl.String,
@@ -44,6 +59,27 @@ def record(
     home: DataHome, key_a: str, key_b: str, decision: str, *, user: str, note: str = ""
 ) -> None:
     """Store that two records are the same person (``sama``) or not (``beda``)."""
+    record_many(home, [(key_a, key_b, decision, note)], user=user)
+
+
+def record_many(home: DataHome, rows: list[tuple[str, str, str, str]], *, user: str) -> int:
+    """Store several decisions ``(key_a, key_b, decision, note)`` at once, or none of them."""
+    for key_a, key_b, decision, _ in rows:
+        _check(key_a, key_b, decision)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    new = pl.DataFrame(
+        [(*sorted((a, b)), decision, user, now, note) for a, b, decision, note in rows],
+        schema=_SCHEMA,
+        orient="row",
+    )
+    path = _path(home)
+    existing = pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=_SCHEMA)
+    with write_atomically(path) as partial:
+        pl.concat([existing, new]).write_parquet(partial)
+    return new.height
+
+
+def _check(key_a: str, key_b: str, decision: str) -> None:
     if decision not in DECISIONS:
         raise PipelineError(
             f"Keputusan '{decision}' tidak dikenal; pilih 'sama' atau 'beda'.",
@@ -56,22 +92,58 @@ def record(
             english="A record cannot be paired with itself",
             code="DECISION_SAME_RECORD",
         )
-    left, right = sorted((key_a, key_b))
-    row = pl.DataFrame(
-        {
-            "record_key_l": [left],
-            "record_key_r": [right],
-            "decision": [decision],
-            "user": [user],
-            "decided_at": [datetime.now(UTC).isoformat(timespec="seconds")],
-            "note": [note],
-        },
-        schema=_SCHEMA,
-    )
-    path = _path(home)
-    existing = pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=_SCHEMA)
-    with write_atomically(path) as partial:
-        pl.concat([existing, row]).write_parquet(partial)
+
+
+def read_workbook(path: Path, known_keys: set[str]) -> list[tuple[str, str, str, str]]:
+    """The decisions filled in a review workbook (``sinergi review --export``), checked.
+
+    Rows with an empty decision are skipped. Every problem is reported with its
+    row and column, and then nothing is read at all.
+    """
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        rows = book.get_sheet_by_name("Tinjauan").to_python()
+    except Exception as error:  # calamine raises its own types for every kind of bad file
+        raise PipelineError(
+            f"Berkas tinjauan {path} tidak bisa dibaca ({error}). "
+            "Pakai berkas hasil `sinergi review --export` dengan lembar 'Tinjauan'.",
+            english=f"Cannot read review workbook {path}: {error}",
+            code="REVIEW_UNREADABLE",
+        ) from error
+    header = [str(cell).strip() for cell in rows[0]] if rows else []
+    wanted = (*KEY_COLUMNS, DECISION_COLUMN, NOTE_COLUMN)
+    missing = [name for name in wanted if name not in header]
+    if missing:
+        raise PipelineError(
+            f"Berkas tinjauan {path.name}: kolom {', '.join(missing)} tidak ada di baris 1.",
+            english=f"Review workbook {path.name} lacks columns {missing}",
+            code="REVIEW_COLUMNS_MISSING",
+        )
+    at = {name: header.index(name) for name in wanted}
+    found, problems = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        decision = str(row[at[DECISION_COLUMN]]).strip().lower()
+        if not decision:
+            continue
+        key_a, key_b = (str(row[at[k]]).strip() for k in KEY_COLUMNS)
+        if decision not in DECISIONS:
+            problems.append(
+                f"baris {number}, kolom {DECISION_COLUMN}: '{decision}' bukan 'sama' atau 'beda'"
+            )
+        for column, key in zip(KEY_COLUMNS, (key_a, key_b), strict=True):
+            if key not in known_keys:
+                problems.append(
+                    f"baris {number}, kolom {column}: kunci '{key}' tidak ada di hasil padanan"
+                )
+        found.append((key_a, key_b, decision, str(row[at[NOTE_COLUMN]]).strip()))
+    if problems:
+        shown = "; ".join(problems[:10]) + (" ..." if len(problems) > 10 else "")
+        raise PipelineError(
+            f"Berkas tinjauan {path.name} tidak dipakai ({len(problems)} masalah): {shown}.",
+            english=f"Review workbook {path.name} rejected: {len(problems)} problems",
+            code="REVIEW_INVALID",
+        )
+    return found
 
 
 def apply(scored: pl.DataFrame, decided: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
