@@ -280,7 +280,7 @@ def gamma(model: dict[str, Any], comparison: str, label: str) -> int:
     """Splink's value for a level of a comparison in predictions (else = 0, closer = higher).
 
     >>> gamma(settings(), "nik", "sama")
-    3
+    4
     """
     for found in model["comparisons"]:
         if found["output_column_name"] == comparison:
