@@ -410,7 +410,7 @@ def _print_link(run: Any, quality: dict[str, Any] | None) -> None:
     for label, key in (
         ("Catatan dibaca", "records"),
         ("Identitas berbeda dibandingkan", "variants"),
-        ("Pasangan kandidat dinilai", "candidate_pairs"),
+        ("Pasangan berpeluang 1% atau lebih", "pairs_scored"),
         ("Tautan diterima", "links_accepted"),
         ("Pasangan untuk ditinjau", "pairs_for_review"),
         ("Orang (pid)", "persons"),

@@ -14,6 +14,7 @@ A snapshot counts as present only when its ``manifest.json`` is.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 import os
@@ -30,6 +31,14 @@ DEFAULT_HOME = Path("sinergi-data")
 MANIFEST = "manifest.json"
 SNAPSHOT_DATA = "data.parquet"
 _CHUNK = 4 << 20
+
+
+def current_user() -> str:
+    """Who runs this process, as recorded in manifests (the operating-system user)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def file_sha256(path: Path) -> str:

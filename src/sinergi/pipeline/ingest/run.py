@@ -9,7 +9,6 @@ report. Importing the same file with the same profile again changes nothing.
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import logging
 import re
@@ -30,6 +29,7 @@ from sinergi.lake.contracts import CONTRACTS, ISSUES, ROW, SHEET
 from sinergi.lake.home import (
     SNAPSHOT_DATA,
     DataHome,
+    current_user,
     file_sha256,
     read_manifest,
     write_atomically,
@@ -120,7 +120,9 @@ def import_files(
             code="PROFILE_UNKNOWN",
         )
     candidates = known if profile == "auto" else {profile: known[profile]}
-    run = _Run(home, candidates, profile == "auto", period, scope, user or _user(), today, progress)
+    run = _Run(
+        home, candidates, profile == "auto", period, scope, user or current_user(), today, progress
+    )
     outcomes: list[ImportOutcome] = []
     for path in _data_files(paths):
         outcomes += run.file(path)
@@ -421,10 +423,3 @@ def _period_from_name(name: str) -> str | None:
 
 def _this_month(today: date | None) -> str:
     return (today or date.today()).strftime("%Y-%m")
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"

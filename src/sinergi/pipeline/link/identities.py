@@ -12,6 +12,8 @@ import hashlib
 
 import polars as pl
 
+from sinergi.pipeline.link.records import IDENTITY_FIELDS
+
 __all__ = ["SOURCE_PRIORITY", "assign_families", "assign_ids", "best_values"]
 
 # Which source's value a person shows when sources disagree: the newest full
@@ -24,19 +26,8 @@ SOURCE_PRIORITY = {
     "dtks": 4,
 }
 _LAST = len(SOURCE_PRIORITY)
-_BEST = (
-    "nik_valid",
-    "kk",
-    "name",
-    "sex",
-    "birth_date",
-    "mother_name",
-    "area_code",
-    "rt",
-    "rw",
-    "address",
-    "relationship",
-)
+# The fields a person shows; the NIK is voted on separately (`best_values`).
+_BEST = (*(f for f in IDENTITY_FIELDS if f != "nik"), "address", "relationship")
 
 
 def assign_ids(
@@ -115,7 +106,7 @@ def best_values(records: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.col("nik_valid").first().alias("nik"), pl.len().alias("nik_count"))
     )
     persons = ranked.group_by("pid", maintain_order=True).agg(
-        *[pl.col(c).drop_nulls().first() for c in _BEST if c != "nik_valid"],
+        *[pl.col(c).drop_nulls().first() for c in _BEST],
         pl.col("source").unique().sort().alias("sources"),
         pl.len().alias("records"),
     )

@@ -31,6 +31,7 @@ from sinergi.lake.home import SNAPSHOT_DATA, DataHome
 from sinergi.pipeline.link.names import normalise_names
 
 __all__ = [
+    "IDENTITY_FIELDS",
     "LINKED_CONTRACTS",
     "VARIANT_FIELDS",
     "Records",
@@ -42,7 +43,7 @@ __all__ = [
 LINKED_CONTRACTS = ("person", "household", "program_receipt")
 
 # The fields a record brings to padanan, in the person contract's names.
-_IDENTITY = (
+IDENTITY_FIELDS = (
     "nik",
     "kk",
     "name",
@@ -151,7 +152,7 @@ def _as_records(data: pl.DataFrame, manifest: dict[str, Any]) -> pl.DataFrame:
     renamed = data.rename({k: v for k, v in _HEAD.items() if k in data.columns})
     if manifest["contract"] == "household":
         renamed = renamed.with_columns(relationship=pl.lit("1"))
-    wanted = (*_IDENTITY, *_CONTEXT)
+    wanted = (*IDENTITY_FIELDS, *_CONTEXT)
     columns = [
         pl.col(c).cast(pl.String) if c in renamed.columns else pl.lit(None, pl.String).alias(c)
         for c in wanted

@@ -26,7 +26,7 @@ from splink import DuckDBAPI, Linker, block_on
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from sinergi import __version__
-from sinergi.lake.home import DataHome, write_atomically
+from sinergi.lake.home import DataHome, current_user, write_atomically
 from sinergi.pipeline.link import decisions as review_decisions
 from sinergi.pipeline.link.identities import assign_families, assign_ids, best_values
 from sinergi.pipeline.link.model import (
@@ -68,8 +68,9 @@ class LinkRun:
     Attributes:
         run_id: the folder name under ``linked/``.
         folder: ``<home>/linked/<run_id>``.
-        counts: records, variants, persons, families, candidate pairs, links
-            accepted and pairs for review.
+        counts: records, variants, persons, families, pairs scored (candidate
+            pairs with a match probability of 1% or more), links accepted and
+            pairs for review.
         seconds: wall-clock seconds per stage.
     """
 
@@ -102,7 +103,7 @@ def link(home: DataHome, *, user: str | None = None, stage: Stage | None = None)
         "variants": prepared.variants.height,
         "persons": persons.height,
         "families": families["families"].height,
-        "candidate_pairs": pairs.height,
+        "pairs_scored": pairs.height,
         "links_accepted": int((links["status"] == "diterima").sum()),
         "pairs_for_review": int((links["status"] == "ditinjau").sum()),
     }
@@ -120,7 +121,7 @@ def link(home: DataHome, *, user: str | None = None, stage: Stage | None = None)
             {
                 "run_id": run_id,
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "user": user,
+                "user": user or current_user(),
                 "sinergi_version": __version__,
                 "thresholds": {"accept": ACCEPT, "review": REVIEW},
                 "counts": counts,
