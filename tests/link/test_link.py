@@ -206,6 +206,20 @@ def test_an_empty_data_folder_is_refused_in_indonesian(tmp_path: Path) -> None:
     assert not (tmp_path / "linked").exists()
 
 
+def test_too_few_records_to_train_on_are_refused_with_the_reason(tmp_path: Path) -> None:
+    sources = tmp_path / "sumber"
+    sources.mkdir()
+    header = "id_keluarga,kode_desa,nama_desa,no_kk,nik,nama,jenis_kelamin,tanggal_lahir"
+    rows = [f"T{i},{BADA},Bada,52050120011007{i:02d},52050111027507{i:02d},Orang {i},1,1975-02-11"
+            for i in range(5)]  # fmt: skip
+    (sources / "dtsen_extract_2026-09.csv").write_text("\n".join([header, *rows]) + "\n")
+    home = DataHome(tmp_path / "data")
+    import_files([sources], home=home, profile="dtsen", scope="52.05")
+    with pytest.raises(PipelineError, match="sedikitnya 100 identitas"):
+        link(home)
+    assert not (home.root / "linked").exists()
+
+
 def test_cli_links_and_reports_quality_as_json(
     linked: tuple[DataHome, LinkRun], small_regency: SynthResult
 ) -> None:

@@ -30,6 +30,7 @@ __all__ = [
     "FIXED_NIK_U",
     "M_FLOOR",
     "OPTIONAL_COMPARISONS",
+    "STARTING_M",
     "TRAINING_BLOCKS",
     "floor_m",
     "gamma",
@@ -257,6 +258,53 @@ def _place() -> dict[str, Any]:
 OPTIONAL_COMPARISONS = {"patronym": "Nama bin/binti", "mother_norm": "Nama ibu kandung"}
 
 
+# m-probabilities trained on the synthetic demo regency (250,000 persons, default
+# noise). They are EM's starting values, and they stay where a data folder is too
+# small for EM to see a comparison (a village's own lists, a first import).
+STARTING_M = {
+    "nik": {
+        "sama": 0.8342,
+        "15 digit pertama sama (terpotong Excel)": 0.0166,
+        "beda satu digit di kode wilayah": 0.0534,
+        "beda satu digit di kode tanggal lahir": 0.0543,
+        "lainnya": 0.0415,
+    },
+    "name": {
+        "sama": 0.8582,
+        "sama tanpa spasi": 0.0243,
+        "sangat mirip": 0.0958,
+        "bunyi sama": 0.0082,
+        "satu nama bagian dari yang lain": 0.001,
+        "mirip": 0.0122,
+        "lainnya": 0.0012,
+    },
+    "birth": {
+        "sama": 0.6325,
+        "hari dan bulan tertukar": 0.0427,
+        "tahun beda satu": 0.0574,
+        "beda paling lama 100 hari": 0.1382,
+        "lainnya": 0.1292,
+    },
+    "patronym": {"sama": 0.9481, "mirip": 0.0411, "lainnya": 0.0076},
+    "mother_norm": {"sama": 0.8, "mirip": 0.001, "lainnya": 0.2},
+    "place": {
+        "KK sama": 0.1623,
+        "desa dan RT/RW sama": 0.3269,
+        "desa sama": 0.4983,
+        "desa sama, KK berbeda": 0.001,
+        "lainnya": 0.0121,
+    },
+}
+
+
+def _with_starting_m(comparison: dict[str, Any]) -> dict[str, Any]:
+    starting = STARTING_M.get(comparison["output_column_name"], {})
+    for level in comparison["comparison_levels"]:
+        if "m_probability" not in level and level["label_for_charts"] in starting:
+            level["m_probability"] = starting[level["label_for_charts"]]
+    return comparison
+
+
 # No level may rule a match out alone: EM gives m = 0 to a level it never saw
 # among matches (a similar mother's name, when the training pairs had none),
 # which would weigh minus infinity on new data.
@@ -307,12 +355,15 @@ def settings(dialect_name: str = "duckdb", *, without: tuple[str, ...] = ()) -> 
         "unique_id_column_name": "unique_id",
         "probability_two_random_records_match": 1e-6,
         "comparisons": [
-            _nik(dialect),
-            _name(dialect),
-            _birth(dialect),
-            _sex(),
-            *optional,
-            _place(),
+            _with_starting_m(comparison)
+            for comparison in (
+                _nik(dialect),
+                _name(dialect),
+                _birth(dialect),
+                _sex(),
+                *optional,
+                _place(),
+            )
         ],
         "blocking_rules_to_generate_predictions": list(BLOCKING_RULES),
         # Splink keeps the level (gamma) columns only with the compared values;

@@ -24,8 +24,10 @@ import duckdb
 import polars as pl
 from splink import DuckDBAPI, Linker, block_on
 from splink.clustering import cluster_pairwise_predictions_at_threshold
+from splink.internals.exceptions import EMTrainingException
 
 from sinergi import __version__
+from sinergi.errors import PipelineError
 from sinergi.lake.home import DataHome, current_user, write_atomically
 from sinergi.pipeline.link import decisions as review_decisions
 from sinergi.pipeline.link.identities import assign_families, assign_ids, best_values
@@ -45,6 +47,8 @@ log = logging.getLogger(__name__)
 ACCEPT = 0.97  # a model link at or above this probability is accepted without review
 REVIEW = 0.5  # between REVIEW and ACCEPT a pair goes to the review queue
 DUCKDB_MEMORY = os.environ.get("SINERGI_DUCKDB_MEMORY", "2GB")
+# Below this many distinct identities there are too few pairs to estimate anything.
+MIN_VARIANTS = 100
 LATEST = "LATEST"
 _MODEL = settings()
 _NIK_SAME = gamma(_MODEL, "nik", "sama")
@@ -85,6 +89,15 @@ def link(home: DataHome, *, user: str | None = None, stage: Stage | None = None)
     timer = _Timer(stage)
     with timer("Membaca data"):
         prepared = prepare_records(load_records(home))
+    if prepared.variants.height < MIN_VARIANTS:
+        raise PipelineError(
+            f"Padanan butuh sedikitnya {MIN_VARIANTS} identitas berbeda untuk melatih "
+            f"modelnya; data di {home.root} baru punya {prepared.variants.height}. "
+            "Impor lebih banyak registri atau daftar penerima lebih dulu.",
+            english=f"Padanan needs at least {MIN_VARIANTS} distinct identities to train; "
+            f"found {prepared.variants.height}",
+            code="TOO_FEW_RECORDS",
+        )
     with timer("Melatih model"):
         linker, api = _trained_linker(prepared.variants)
     with timer("Membandingkan pasangan"):
@@ -155,12 +168,18 @@ def _trained_linker(variants: pl.DataFrame) -> tuple[Linker, DuckDBAPI]:
     # A comparison needs at least two variants that fill its column to be trained.
     empty = tuple(c for c in OPTIONAL_COMPARISONS if variants[c].drop_nulls().n_unique() < 2)
     linker = Linker(table, settings("duckdb", without=empty), log_level=logging.ERROR)
-    linker.training.estimate_probability_two_random_records_match([block_on("nik")], recall=0.7)
+    # The prior comes from pairs sharing a NIK (an exact NIK join finds about 70%
+    # of true pairs); with no such pair the settings' default stays.
+    if variants["nik"].drop_nulls().is_duplicated().any():
+        linker.training.estimate_probability_two_random_records_match([block_on("nik")], recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     for rule in TRAINING_BLOCKS:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True, max_pairs=1e6
-        )
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=1e6
+            )
+        except EMTrainingException as error:  # too few pairs: starting m-values stay
+            log.warning("padanan: EM block skipped (%s)", error)
     return Linker(table, floor_m(linker.misc.save_model_to_json()), log_level=logging.ERROR), api
 
 
