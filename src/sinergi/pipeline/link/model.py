@@ -140,27 +140,10 @@ def _name(dialect: SplinkDialect) -> dict[str, Any]:
             _level("name_compact_l = name_compact_r", "sama tanpa spasi"),
             _level(f"{jw}(name_norm_l, name_norm_r) >= 0.94", "sangat mirip"),
             _level("name_phonetic_l = name_phonetic_r", "bunyi sama"),
-            _subset("name_tokens", dialect, "satu nama bagian dari yang lain"),
             _level(f"{jw}(name_norm_l, name_norm_r) >= 0.85", "mirip"),
             _ELSE,
         ],
     }
-
-
-def _subset(column: str, dialect: SplinkDialect, label: str) -> dict[str, Any]:
-    if dialect.sql_dialect_str == "duckdb":
-        sql = (
-            f"least(len({column}_l), len({column}_r)) > 0 AND "
-            f"len(list_intersect({column}_l, {column}_r)) = "
-            f"least(len({column}_l), len({column}_r))"
-        )
-    else:
-        sql = (
-            f"least(size({column}_l), size({column}_r)) > 0 AND "
-            f"size(array_intersect({column}_l, {column}_r)) = "
-            f"least(size({column}_l), size({column}_r))"
-        )
-    return _level(sql, label)
 
 
 def _birth(dialect: SplinkDialect) -> dict[str, Any]:
@@ -274,7 +257,6 @@ STARTING_M = {
         "sama tanpa spasi": 0.0243,
         "sangat mirip": 0.0958,
         "bunyi sama": 0.0082,
-        "satu nama bagian dari yang lain": 0.001,
         "mirip": 0.0122,
         "lainnya": 0.0012,
     },

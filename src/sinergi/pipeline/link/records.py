@@ -243,7 +243,7 @@ def prepare_records(raw: pl.DataFrame) -> Records:
         )
         .sort("variant_id")
         .rename({"variant_id": "unique_id"})
-        .with_columns(*_nik_segments(), name_tokens=pl.col("name_norm").str.split(" "))
+        .with_columns(*_nik_segments())
         .with_columns(*_birth_parts())
     )
     return Records(records=records, variants=variants)
