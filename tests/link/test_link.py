@@ -206,7 +206,7 @@ def test_an_empty_data_folder_is_refused_in_indonesian(tmp_path: Path) -> None:
     assert not (tmp_path / "linked").exists()
 
 
-def test_too_few_records_to_train_on_are_refused_with_the_reason(tmp_path: Path) -> None:
+def _five_person_home(tmp_path: Path) -> DataHome:
     sources = tmp_path / "sumber"
     sources.mkdir()
     header = "id_keluarga,kode_desa,nama_desa,no_kk,nik,nama,jenis_kelamin,tanggal_lahir"
@@ -215,7 +215,21 @@ def test_too_few_records_to_train_on_are_refused_with_the_reason(tmp_path: Path)
     (sources / "dtsen_extract_2026-09.csv").write_text("\n".join([header, *rows]) + "\n")
     home = DataHome(tmp_path / "data")
     import_files([sources], home=home, profile="dtsen", scope="52.05")
+    return home
+
+
+def test_too_few_records_to_train_on_are_refused_with_the_reason(tmp_path: Path) -> None:
+    home = _five_person_home(tmp_path)
     with pytest.raises(PipelineError, match="sedikitnya 100 identitas"):
+        link(home)
+    assert not (home.root / "linked").exists()
+
+
+def test_a_damaged_snapshot_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    home = _five_person_home(tmp_path)
+    data = next(home.root.glob("snapshots/*/*/*/data.parquet"))
+    data.write_bytes(b"bukan parquet")
+    with pytest.raises(PipelineError, match=f"Snapshot {data.parent} tidak bisa dibaca"):
         link(home)
     assert not (home.root / "linked").exists()
 
