@@ -316,7 +316,9 @@ def test_review_round_trip_through_a_workbook(
     assert result.exit_code == 0, result.stderr
     stored = decisions.load(home)
     assert stored.height == before + 1
-    assert set(stored.row(-1, named=True).values()) >= {"sama", "penguji"}
+    left, right = sorted(first_pair)
+    decided = stored.filter((pl.col("record_key_l") == left) & (pl.col("record_key_r") == right))
+    assert decided.select("decision", "user").rows() == [("sama", "penguji")]
 
 
 def test_review_refuses_unknown_keys_and_needs_one_action(

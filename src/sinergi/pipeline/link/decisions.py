@@ -52,7 +52,9 @@ def load(home: DataHome) -> pl.DataFrame:
     path = _path(home)
     if not path.exists():
         return pl.DataFrame(schema=_SCHEMA)
-    return pl.read_parquet(path).unique(["record_key_l", "record_key_r"], keep="last")
+    return pl.read_parquet(path).unique(
+        ["record_key_l", "record_key_r"], keep="last", maintain_order=True
+    )
 
 
 def record(
