@@ -26,7 +26,8 @@ import polars as pl
 
 from sinergi.lake.home import DataHome
 from sinergi.pipeline.ingest.run import import_files
-from sinergi.pipeline.link.evaluate import pair_scores
+from sinergi.pipeline.link.evaluate import pair_scores, truth_units
+from sinergi.pipeline.link.identities import component_of
 from sinergi.pipeline.link.records import load_records, prepare_records
 from sinergi.synth.build import synthesize
 from sinergi.synth.config import SynthConfig, default_calibration
@@ -97,16 +98,7 @@ def _run(method: str, work: Path) -> dict[str, object]:
             clusters, on="variant_id"
         )
     seconds = time.perf_counter() - started
-    truth = pl.read_parquet(work / "synth" / "truth" / "records.parquet").select(
-        pl.col("file").str.split("/").list.last().alias("file_name"),
-        pl.col("row").cast(pl.Int64),
-        pl.col("person_id").cast(pl.String).alias("truth"),
-    )
-    units = (
-        records.join(truth, on=["file_name", "row"])
-        .group_by("source", "variant_id")
-        .agg(pl.col("cluster").first().cast(pl.String), pl.col("truth").mode().first())
-    )
+    units = truth_units(records, work / "synth" / "truth")
     scores = pair_scores(units["cluster"], units["truth"])
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"method": method, "units": units.height, "seconds": seconds, "peak_mib": peak, **scores}
@@ -114,18 +106,7 @@ def _run(method: str, work: Path) -> dict[str, object]:
 
 def _components(variants: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     """Connected components of ``pairs`` (``unique_id_l``, ``unique_id_r``) over all variants."""
-    parent = list(range(int(variants["unique_id"].max()) + 1))
-
-    def find(node: int) -> int:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    for left, right in pairs.select("unique_id_l", "unique_id_r").iter_rows():
-        a, b = find(left), find(right)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
+    find = component_of(pairs.select("unique_id_l", "unique_id_r").iter_rows())
     ids = variants["unique_id"].to_list()
     return pl.DataFrame({"variant_id": ids, "cluster": [find(i) for i in ids]})
 

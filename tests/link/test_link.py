@@ -33,13 +33,15 @@ _DTSEN_ROWS = [
     ("T3", "5205010202150777", "5205011212900777", "Rudi Hartono", "1", "1990-12-12", "1"),
     ("T3", "5205010202150777", "5205015907920777", "Siti Aminah", "2", "1992-07-19", "2"),
     ("T4", "5205010505050777", "5205011708700777", "Baharuddin", "1", "1970-08-17", "1"),
+    ("T4", "5205010505050777", "5205015203740777", "Nurhayati", "2", "1974-03-12", "2"),
 ]
 _PBI_ROWS = [
     # NIK, NAMA, TGL_LAHIR, JNS_KELAMIN, KD_DESA
     ("5205011003120777", "HASAN BASRI", "2012-03-10", "L", "5205011001"),
     ("5205010101900777", "Hj. Siti Aminah", "1961-01-05", "P", "5205011001"),  # KK in NIK
     ("5205015907920770.0", "SITI AMINAH", "1992-07-19", "P", "5205011001"),  # Excel
-    ("5205011708700777", "Baharudin", "1970-08-17", "L", "5205012002"),  # moved
+    ("5205011708700777", "Baharudin", "1970-08-17", "L", "5205012002"),  # moved family
+    ("5205015203740777", "Noer Hajati", "1974-03-12", "P", "5205012002"),
     ("5205011102750777", "Wayan Sudarsana", "", "L", "5205011001"),  # someone else's NIK
 ]
 
@@ -120,6 +122,10 @@ def test_twins_namesakes_kk_in_nik_excel_and_a_moved_person(
     assert _pid(records, pbi, "SITI AMINAH", "1992-07-19") == younger  # Excel-truncated NIK
     moved = _pid(records, pbi, "Baharudin", "1970-08-17")
     assert moved == _pid(records, extra, "Baharuddin", "1970-08-17")
+    wife = _pid(records, pbi, "Noer Hajati", "1974-03-12")
+    assert wife == _pid(records, extra, "Nurhayati", "1974-03-12")
+    families = dict(zip(records["pid"], records["hid"], strict=True))
+    assert families[moved] == families[wife], "the moved couple is still one family"
 
 
 def test_a_nik_under_a_different_name_goes_to_review_not_into_the_person(

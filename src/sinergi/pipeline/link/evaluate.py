@@ -17,47 +17,63 @@ from typing import Any
 import polars as pl
 
 from sinergi.errors import PipelineError
+from sinergi.pipeline.link.identities import component_of
 
-__all__ = ["evaluate", "pair_scores"]
+__all__ = ["evaluate", "pair_scores", "truth_units"]
 
 
 def evaluate(run_folder: Path, truth_dir: Path) -> dict[str, Any]:
     """Precision, recall and F1 of a finished run against ``truth_dir/records.parquet``."""
-    truth_path = truth_dir / "records.parquet"
-    if not truth_path.exists():
+    records = pl.read_parquet(run_folder / "records.parquet")
+    units = truth_units(records.rename({"pid": "cluster"}), truth_dir)
+    links = pl.read_parquet(run_folder / "links.parquet")
+    variant = dict(records.select("record_key", "variant_id").iter_rows())
+    reviewed = links.filter(pl.col("status").is_in(["diterima", "ditinjau"]))
+    find = component_of(
+        (variant[left], variant[right])
+        for left, right in reviewed.select("record_key_l", "record_key_r").iter_rows()
+    )
+    with_review = units.with_columns(
+        pl.col("variant_id").map_elements(find, return_dtype=pl.Int64).alias("cluster")
+    )
+    truth = records.select("record_key", "file_name", "row").join(
+        _truth(truth_dir), on=["file_name", "row"]
+    )
+    return {
+        "units": units.height,
+        "records_matched_to_truth": truth.height,
+        "auto": _scores(units),
+        "with_review": _scores(with_review),
+        "links": {
+            status: _link_precision(links.filter(pl.col("status") == status), truth)
+            for status in ("diterima", "ditinjau")
+        },
+    }
+
+
+def truth_units(records: pl.DataFrame, truth_dir: Path) -> pl.DataFrame:
+    """The scored units of ``records`` (with ``source``, ``variant_id``, ``cluster``, ``file_name``
+    and ``row``): one per source and identity, with its cluster and true person."""
+    return (
+        records.join(_truth(truth_dir), on=["file_name", "row"])
+        .group_by("source", "variant_id")
+        .agg(pl.col("cluster").first().cast(pl.String), pl.col("truth").mode().first())
+    )
+
+
+def _truth(truth_dir: Path) -> pl.DataFrame:
+    path = truth_dir / "records.parquet"
+    if not path.exists():
         raise PipelineError(
-            f"Berkas kebenaran {truth_path} tidak ada; "
-            "berikan folder `truth` hasil `sinergi synth`.",
-            english=f"No truth file {truth_path}; pass the truth folder of `sinergi synth`",
+            f"Berkas kebenaran {path} tidak ada; berikan folder `truth` hasil `sinergi synth`.",
+            english=f"No truth file {path}; pass the truth folder of `sinergi synth`",
             code="TRUTH_MISSING",
         )
-    truth = pl.read_parquet(truth_path).select(
+    return pl.read_parquet(path).select(
         pl.col("file").str.split("/").list.last().alias("file_name"),
         pl.col("row").cast(pl.Int64),
         pl.col("person_id").cast(pl.String).alias("truth"),
     )
-    everything = pl.read_parquet(run_folder / "records.parquet")
-    records = everything.join(truth, on=["file_name", "row"], how="inner")
-    units = records.group_by("source", "variant_id").agg(
-        pl.col("pid").first(), pl.col("truth").mode().first()
-    )
-    links = pl.read_parquet(run_folder / "links.parquet")
-    key_unit = records.select("record_key", "variant_id", "truth")
-    with_review = _recluster(
-        units,
-        links.filter(pl.col("status").is_in(["diterima", "ditinjau"])),
-        everything.select("record_key", "variant_id"),
-    )
-    return {
-        "units": units.height,
-        "records_matched_to_truth": records.height,
-        "auto": _scores(units, "pid"),
-        "with_review": _scores(with_review, "cluster"),
-        "links": {
-            status: _link_precision(links.filter(pl.col("status") == status), key_unit)
-            for status in ("diterima", "ditinjau")
-        },
-    }
 
 
 def pair_scores(predicted: pl.Series, truth: pl.Series) -> dict[str, float]:
@@ -79,52 +95,28 @@ def pair_scores(predicted: pl.Series, truth: pl.Series) -> dict[str, float]:
     return {"precision": round(precision, 6), "recall": round(recall, 6), "f1": round(f1, 6)}
 
 
-def _scores(units: pl.DataFrame, cluster: str) -> dict[str, Any]:
-    members = units.group_by(cluster).agg(pl.col("truth").sort().alias("m"))
-    true_sets = units.group_by("truth").agg(pl.col("truth").sort().alias("m"))
-    exact = (
-        units.group_by(cluster)
-        .agg(
-            pl.col("truth").n_unique().alias("kinds"), pl.len().alias("n"), pl.col("truth").first()
-        )
+def _scores(units: pl.DataFrame) -> dict[str, Any]:
+    found, true = units["cluster"].n_unique(), units["truth"].n_unique()
+    exact = (  # clusters holding all of one true person and nobody else
+        units.group_by("cluster")
+        .agg(pl.col("truth").n_unique().alias("kinds"), pl.len(), pl.col("truth").first())
         .filter(pl.col("kinds") == 1)
-        .join(units.group_by("truth").len(), on="truth")
-        .filter(pl.col("n") == pl.col("len"))
+        .join(units.group_by("truth").len(), on=["truth", "len"])
         .height
     )
     return {
-        "pairwise": pair_scores(units[cluster], units["truth"]),
+        "pairwise": pair_scores(units["cluster"], units["truth"]),
         "cluster": {
-            "found": members.height,
-            "true": true_sets.height,
-            "precision": round(exact / members.height, 6) if members.height else 1.0,
-            "recall": round(exact / true_sets.height, 6) if true_sets.height else 1.0,
+            "found": found,
+            "true": true,
+            "precision": round(exact / found, 6) if found else 1.0,
+            "recall": round(exact / true, 6) if true else 1.0,
         },
     }
 
 
-def _recluster(units: pl.DataFrame, links: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
-    """The units clustered as if every given link were accepted (union–find on variants)."""
-    variant = dict(keys.iter_rows())
-    parent: dict[int, int] = {}
-
-    def find(node: int) -> int:
-        while parent.get(node, node) != node:
-            parent[node] = parent.get(parent[node], parent[node])
-            node = parent[node]
-        return node
-
-    for left, right in links.select("record_key_l", "record_key_r").iter_rows():
-        a, b = find(variant[left]), find(variant[right])
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    return units.with_columns(
-        pl.col("variant_id").map_elements(find, return_dtype=pl.Int64).alias("cluster")
-    )
-
-
-def _link_precision(links: pl.DataFrame, key_unit: pl.DataFrame) -> dict[str, Any]:
-    truth = key_unit.select("record_key", "truth")
+def _link_precision(links: pl.DataFrame, truth: pl.DataFrame) -> dict[str, Any]:
+    truth = truth.select("record_key", "truth")
     judged = links.join(
         truth.rename({"record_key": "record_key_l", "truth": "t_l"}), on="record_key_l"
     ).join(truth.rename({"record_key": "record_key_r", "truth": "t_r"}), on="record_key_r")

@@ -9,12 +9,13 @@ smallest record key, so a first run on the same data gives the same ids.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Hashable, Iterable
 
 import polars as pl
 
 from sinergi.pipeline.link.records import IDENTITY_FIELDS
 
-__all__ = ["SOURCE_PRIORITY", "assign_families", "assign_ids", "best_values"]
+__all__ = ["SOURCE_PRIORITY", "assign_families", "assign_ids", "best_values", "component_of"]
 
 # Which source's value a person shows when sources disagree: the newest full
 # registry first, program lists last (they carry the fewest checked fields).
@@ -28,6 +29,32 @@ SOURCE_PRIORITY = {
 _LAST = len(SOURCE_PRIORITY)
 # The fields a person shows; the NIK is voted on separately (`best_values`).
 _BEST = (*(f for f in IDENTITY_FIELDS if f != "nik"), "address", "relationship")
+
+
+def component_of(edges: Iterable[tuple[Hashable, Hashable]]) -> Callable[[Hashable], Hashable]:
+    """Union–find over ``edges``: the function that names each node's connected component.
+
+    A node that is in no edge is its own component.
+
+    >>> find = component_of([(1, 2), (2, 3), (7, 8)])
+    >>> find(3) == find(1), find(7) == find(1), find(9)
+    (True, False, 9)
+    """
+    parent: dict[Hashable, Hashable] = {}
+
+    def find(node: Hashable) -> Hashable:
+        root = node
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(node, node) != root:  # shorten the path for the next look-up
+            parent[node], node = root, parent[node]
+        return root
+
+    for left, right in edges:
+        a, b = find(left), find(right)
+        if a != b:
+            parent[a] = b
+    return find
 
 
 def assign_ids(
@@ -143,23 +170,16 @@ def assign_families(
         .group_by("pid", maintain_order=True)
         .agg(pl.col("kk").first(), pl.col("family_ref").drop_nulls().first())
     )
-    parent: dict[str, str] = {}
-
-    def find(node: str) -> str:
-        root = node
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(node, node) != root:
-            parent[node], node = root, parent[node]
-        return root
-
-    for pid, kk, ref in anchor.iter_rows():
-        for other in (f"k:{kk}" if kk else None, f"f:{ref}" if ref else None):
-            if other:
-                parent[find(f"p:{pid}")] = find(other)
+    edges = [
+        (f"p:{pid}", other)
+        for pid, kk, ref in anchor.iter_rows()
+        for other in (f"k:{kk}" if kk else None, f"f:{ref}" if ref else None)
+        if other
+    ]
+    find = component_of(edges)
     membership = persons.select("pid").with_columns(
         pl.col("pid")
-        .map_elements(lambda pid: find(f"p:{pid}"), return_dtype=pl.String)
+        .map_elements(lambda pid: str(find(f"p:{pid}")), return_dtype=pl.String)
         .alias("cluster_id")
     )
     carried = previous.select("pid", "hid") if previous is not None else pl.DataFrame()

@@ -14,7 +14,8 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -302,15 +303,11 @@ class _Timer:
         self.stage = stage
         self.seconds: dict[str, float] = {}
 
-    def __call__(self, label: str) -> _Timer:
-        self.label = label
-        return self
-
-    def __enter__(self) -> None:
+    @contextmanager
+    def __call__(self, label: str) -> Iterator[None]:
         if self.stage:
-            self.stage(self.label)
-        self.started = time.perf_counter()
-
-    def __exit__(self, *exc: object) -> None:
-        self.seconds[self.label] = round(time.perf_counter() - self.started, 2)
-        log.info("padanan stage %s: %.1f s", self.label, self.seconds[self.label])
+            self.stage(label)
+        started = time.perf_counter()
+        yield
+        self.seconds[label] = round(time.perf_counter() - started, 2)
+        log.info("padanan stage %s: %.1f s", label, self.seconds[label])
