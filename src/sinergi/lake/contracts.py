@@ -209,6 +209,9 @@ _HOUSING = (
     _f("toilet", "text", "Fasilitas buang air besar", "Toilet facility"),
     _f("sewage", "text", "Pembuangan akhir tinja", "Sewage disposal"),
 )
+_MEMBER_COUNT = _f(
+    "member_count", "integer", "Jumlah anggota keluarga", "Number of members", low=1, high=60
+)
 
 PERSON = Contract(
     "person",
@@ -261,13 +264,26 @@ PERSON = Contract(
         _f("occupation", "text", "Pekerjaan utama", "Main occupation"),
         _f("disability", "flag", "Penyandang disabilitas", "Has a disability"),
         _f("disability_type", "text", "Jenis disabilitas", "Kind of disability"),
+        _f(
+            "disability_level",
+            "integer",
+            "Tingkat kesulitan fungsional terberat (Washington Group: 1 tidak kesulitan, "
+            "2 sedikit, 3 banyak, 4 tidak bisa sama sekali)",
+            "Worst functional difficulty (Washington Group: 1 none .. 4 cannot do at all)",
+            low=1,
+            high=4,
+        ),
         _f("chronic_illness", "text", "Penyakit kronis", "Chronic illness"),
+        _f("pregnant", "flag", "Sedang hamil (Regsosek 410)", "Pregnant (Regsosek item 410)"),
         _f("padan_dukcapil", "flag", "NIK sudah padan dengan Dukcapil", "NIK matched by Dukcapil"),
         _f("pmks", "text", "Jenis PMKS/PPKS", "Social welfare problem category"),
         _DESIL,
         _AREA,
         *_AREA_NAMES,
         *_PLACE,
+        # A person-level extract (DTSEN) repeats its family's housing on every member's row.
+        *_HOUSING,
+        _MEMBER_COUNT,
         *_RECEIVES,
         _STUNTING,
     ),
@@ -310,14 +326,7 @@ HOUSEHOLD = Contract(
         *_AREA_NAMES,
         *_PLACE,
         *_HOUSING,
-        _f(
-            "member_count",
-            "integer",
-            "Jumlah anggota keluarga",
-            "Number of members",
-            low=1,
-            high=60,
-        ),
+        _MEMBER_COUNT,
         _f(
             "has_savings",
             "flag",

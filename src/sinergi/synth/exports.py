@@ -34,7 +34,7 @@ DTSEN_HEADER = [
     "nama_desa", "alamat", "no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir",
     "status_hubungan_keluarga", "status_kawin", "keberadaan_art", "partisipasi_sekolah",
     "pendidikan_tertinggi", "pekerjaan_utama", "penyandang_disabilitas", "jenis_disabilitas",
-    "penyakit_kronis", "status_kepemilikan_rumah", "luas_lantai", "jenis_lantai",
+    "tingkat_disabilitas", "penyakit_kronis", "status_hamil", "status_kepemilikan_rumah", "luas_lantai", "jenis_lantai",
     "jenis_dinding", "jenis_atap", "sumber_air_minum", "sumber_penerangan",
     "bahan_bakar_memasak", "fasilitas_bab", "pembuangan_tinja", "jumlah_art",
     "aset_sepeda_motor", "aset_lemari_es", "aset_mobil", "aset_smartphone", "desil_nasional",
@@ -199,7 +199,9 @@ class Exporter:
             "jenis_disabilitas": np.where(
                 people["disability"][rows] >= 3, people["disability_domain"][rows], ""
             ),
+            "tingkat_disabilitas": people["disability"][rows],
             "penyakit_kronis": np.where(people["chronic_illness"][rows], 1, 2),
+            "status_hamil": np.where(people["pregnant"][rows], 1, 2),
             "status_kepemilikan_rumah": home["status_rumah"],
             "luas_lantai": home["floor_area"],
             "jenis_lantai": home["lantai"],
