@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from sinergi.pipeline.link.identities import assign_ids, best_values
+from sinergi.pipeline.link.identities import assign_families, assign_ids, best_values
 
 
 def _membership(groups: dict[str, list[str]]) -> pl.DataFrame:
@@ -69,3 +69,28 @@ def test_best_values_prefer_the_most_trusted_source_and_the_most_common_valid_ni
     assert person["mother_name"] == "Siti"
     assert person["sources"] == ["dtks", "dtsen", "pkh", "sembako"]
     assert person["records"] == 4
+
+
+def test_a_family_keeps_the_registry_kk_when_most_records_have_none() -> None:
+    # P3KE files carry a family id but no KK column; DTSEN carries both.
+    records = pl.DataFrame(
+        {
+            "record_key": ["dtsen:1", "p3ke_individu:1", "p3ke_keluarga:1", "dtsen:2"],
+            "pid": ["P1", "P1", "P1", "P2"],
+            "source": ["dtsen", "p3ke_individu", "p3ke_keluarga", "dtsen"],
+            "kk": ["5205011701100002", None, None, None],
+            "family_id": ["F9", "I5", "K5", "F9"],
+        }
+    )
+    persons = pl.DataFrame(
+        {
+            "pid": ["P1", "P2"],
+            "kk": [None, None],
+            "relationship": ["1", "3"],
+            "area_code": ["52.05.01.2001"] * 2,
+        }
+    )
+    families = assign_families(records, persons, previous=None)["families"]
+    assert families.height == 1
+    assert families.row(0, named=True)["kk"] == "5205011701100002"
+    assert families.row(0, named=True)["members"] == 2

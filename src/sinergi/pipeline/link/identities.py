@@ -163,12 +163,22 @@ def assign_families(
         .then(pl.concat_str("source", pl.lit(":"), "family_id"))
         .alias("family_ref")
     )
-    anchor = (
-        ranked.with_columns(pl.len().over("pid", "kk").alias("_kk_n"))
+    # Lists without a KK column must not outvote the registry that has one.
+    kk = (
+        ranked.filter(pl.col("kk").is_not_null())
+        .with_columns(pl.len().over("pid", "kk").alias("_kk_n"))
         .sort(["pid", "_kk_n", "_priority"], descending=[False, True, False])
-        .filter(pl.col("kk").is_not_null() | pl.col("family_ref").is_not_null())
         .group_by("pid", maintain_order=True)
-        .agg(pl.col("kk").first(), pl.col("family_ref").drop_nulls().first())
+        .agg(pl.col("kk").first())
+    )
+    family_ref = (
+        ranked.filter(pl.col("family_ref").is_not_null())
+        .sort(["pid", "_priority"])
+        .group_by("pid", maintain_order=True)
+        .agg(pl.col("family_ref").first())
+    )
+    anchor = kk.join(family_ref, on="pid", how="full", coalesce=True).select(
+        "pid", "kk", "family_ref"
     )
     edges = [
         (f"p:{pid}", other)
