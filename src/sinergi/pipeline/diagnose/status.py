@@ -72,13 +72,13 @@ def assess(
         .drop("member_receives")
     )
     for name, expression in settings.derived:
-        families = _with(
+        families = add_columns(
             db,
             families,
             {name: expression.condition() if expression.type == "bool" else expression.sql},
         )
     dimensions = {f"d_{d.name}": d.when.condition() for d in settings.dimensions}
-    families = _with(db, families, dimensions)
+    families = add_columns(db, families, dimensions)
     total = sum(d.weight for d in settings.dimensions)
     score = pl.sum_horizontal(
         pl.col(f"d_{d.name}").cast(pl.Float64) * d.weight for d in settings.dimensions
@@ -89,14 +89,14 @@ def assess(
 
     person_rules = [p for p in rule_set.programs if p.level == "person"]
     family_rules = [p for p in rule_set.programs if p.level == "family"]
-    families = _with(
+    families = add_columns(
         db, families, {f"eligible_{p.id}": p.eligibility.condition() for p in family_rules}
     )
     family_context = families.drop(
         [c for c in families.columns if c in persons.columns and c != "hid"]
     )
     joined = persons.join(family_context, on="hid", how="left")
-    eligible = _with(
+    eligible = add_columns(
         db, joined, {f"eligible_{p.id}": p.eligibility.condition() for p in person_rules}
     ).select("pid", *(f"eligible_{p.id}" for p in person_rules))
     persons = persons.join(eligible, on="pid", how="left")
@@ -119,9 +119,10 @@ def assess(
     return Assessment(families, persons, statuses, listed)
 
 
-def _with(
+def add_columns(
     db: duckdb.DuckDBPyConnection, frame: pl.DataFrame, columns: dict[str, str]
 ) -> pl.DataFrame:
+    """``frame`` with one more column per ``{name: SQL expression}``, computed by DuckDB."""
     if not columns:
         return frame
     db.register("facts", frame.to_arrow())
