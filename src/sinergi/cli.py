@@ -23,6 +23,7 @@ from rich.table import Table
 
 from sinergi.domain import wilayah
 from sinergi.errors import SinergiError
+from sinergi.reports.formats import id_number, id_percent
 
 app = typer.Typer(
     help="Sinergi: data dan koordinasi penanggulangan kemiskinan daerah (TKPK).",
@@ -258,8 +259,8 @@ def _print_imports(outcomes: list[Any], reports: dict[int, Path]) -> None:
             continue
         counts = manifest["counts"]
         table.add_row(
-            name, status_words[outcome.status], _id_number(counts["rows_read"]),
-            _id_number(counts["accepted"]), _id_number(counts["quarantined"]),
+            name, status_words[outcome.status], id_number(counts["rows_read"]),
+            id_number(counts["accepted"]), id_number(counts["quarantined"]),
             manifest["profile"]["name"],
         )  # fmt: skip
         for code, tally in manifest["reasons"].items():
@@ -272,7 +273,7 @@ def _print_imports(outcomes: list[Any], reports: dict[int, Path]) -> None:
         reasons = Table("Kode", "Tingkat", "Jumlah", "Keterangan", title="Alasan")
         for code, entry in sorted(totals.items(), key=lambda kv: -kv[1]["count"]):
             level = "karantina" if entry["severity"] == "quarantine" else "peringatan"
-            reasons.add_row(code, level, _id_number(entry["count"]), REASONS[code].message)
+            reasons.add_row(code, level, id_number(entry["count"]), REASONS[code].message)
         console.print(reasons)
     for outcome in outcomes:
         if outcome.status in ("failed", "skipped"):
@@ -328,6 +329,147 @@ def link_(
     _print_link(run, quality)
 
 
+@app.command("diagnose")
+def diagnose_(
+    home: Annotated[
+        Path | None,
+        typer.Option(help="Folder data (bawaan: ./sinergi-data).", envvar="SINERGI_HOME"),
+    ] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder aturan program dan settings.toml milik daerah "
+            "(bawaan: <home>/rules; yang tidak ada diambil dari aturan bawaan).",
+            envvar="SINERGI_RULES",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Tanggal acuan umur, YYYY-MM-DD (bawaan: akhir periode registri terbaru).",
+        ),
+    ] = None,
+    reveal_identifiers: Annotated[
+        bool,
+        typer.Option(
+            "--reveal-identifiers",
+            help="Tampilkan NIK dan KK penuh di daftar tindak lanjut (hanya pengguna di "
+            "access.toml; dicatat).",
+        ),
+    ] = False,
+    reason: Annotated[
+        str | None,
+        typer.Option(help="Alasan menampilkan NIK dan KK (wajib bersama --reveal-identifiers)."),
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option(help="Nama pengguna yang dicatat (bawaan: pengguna sistem).")
+    ] = None,
+    evaluate: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder `truth` dari `sinergi synth`: ukur presisi dan recall temuan, "
+            "dibandingkan dengan penggabungan NIK saja.",
+            envvar="SINERGI_TRUTH",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Tanpa bilah kemajuan.")] = False,
+) -> None:
+    """Diagnosis sasaran: siapa miskin dan belum terlayani, siapa menerima tapi tidak layak.
+
+    Menerapkan aturan kelayakan program (TOML berversi) pada register hasil `sinergi
+    link`: status per program, kelompok rentan, anak tidak sekolah, kemiskinan
+    multidimensi, penyaluran, angka per desa/kecamatan, kantong kemiskinan; lalu
+    menulis tabel di diagnostics/<run>/ dan buku kerja XLSX dengan daftar tindak
+    lanjut per desa di reports/diagnosis/.
+
+    Contoh:
+
+        sinergi diagnose --evaluate sinergi-data/demo/truth
+    """
+    from datetime import date
+
+    from sinergi.lake.audit import authorise_reveal
+    from sinergi.lake.home import DataHome, current_user
+    from sinergi.pipeline.diagnose.evaluate import evaluate as measure
+    from sinergi.pipeline.diagnose.export import export_workbook, summary_lines
+    from sinergi.pipeline.diagnose.run import STAGES, assessment_of, diagnose
+
+    data_home = DataHome.resolve(home)
+    who = user or current_user()
+    try:
+        reference = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        err_console.print(f"[red]Gagal:[/red] --as-of '{as_of}' bukan tanggal YYYY-MM-DD.")
+        raise typer.Exit(2) from None
+    try:
+        if reveal_identifiers:
+            authorise_reveal(data_home, who, reason)
+        with _stages(quiet or as_json, STAGES) as stage:
+            run = diagnose(data_home, rules_dir=rules, as_of=reference, user=who, stage=stage)
+        workbook = export_workbook(
+            data_home, run, reveal_identifiers=reveal_identifiers, user=who, reason=reason
+        )
+        quality = (
+            measure(
+                data_home,
+                data_home.root / "linked" / run.link_run,
+                assessment_of(run),
+                evaluate,
+                run.rule_set,
+                run.as_of,
+            )
+            if evaluate
+            else None
+        )
+    except SinergiError as error:
+        log.info("diagnose failed: %s (%s)", error.english, error.code)
+        err_console.print(f"[red]Gagal:[/red] {error}")
+        raise typer.Exit(1) from error
+    lines = summary_lines(run)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "run_id": run.run_id,
+                    "folder": str(run.folder),
+                    "workbook": str(workbook),
+                    "seconds": run.seconds,
+                    "summary": dict(lines),
+                    "quality": quality,
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    table = Table("Ukuran", "Nilai", title=f"Diagnosis sasaran {run.run_id}")
+    for label, value in lines:
+        table.add_row(label, value)
+    table.add_row("Waktu", f"{sum(run.seconds.values()):.1f} detik".replace(".", ","))
+    console.print(table)
+    if quality:
+        _print_diagnosis_quality(quality)
+    console.print(f"Hasil: {run.folder}")
+    console.print(f"Buku kerja: {workbook}")
+
+
+def _print_diagnosis_quality(quality: dict[str, Any]) -> None:
+    scores = Table("Temuan terhadap kebenaran", "Cara", "Presisi", "Recall", "F1")
+    for measure, label in (
+        ("exclusion", "Layak tetapi belum menerima"),
+        ("inclusion", "Menerima tetapi tidak layak"),
+    ):
+        for method, name in (("sinergi", "Sinergi"), ("nik_only", "NIK saja")):
+            overall = quality[measure][method]["overall"]
+            scores.add_row(
+                label,
+                name,
+                *(f"{overall[m]:.4f}".replace(".", ",") for m in ("precision", "recall", "f1")),
+            )
+    console.print(scores)
+
+
 @app.command("review")
 def review(
     export: Annotated[
@@ -380,7 +522,7 @@ def review(
     if export is not None:
         queue = pl.read_parquet(folder / "review.parquet")
         write_review_workbook(queue, export)
-        console.print(f"{_id_number(queue.height)} pasangan untuk ditinjau: {export}")
+        console.print(f"{id_number(queue.height)} pasangan untuk ditinjau: {export}")
         return
     assert apply is not None
     try:
@@ -400,7 +542,7 @@ def review(
         err_console.print(f"[red]Gagal:[/red] {error}")
         raise typer.Exit(1) from error
     console.print(
-        f"{_id_number(stored)} keputusan disimpan; dipakai pada `sinergi link` berikutnya."
+        f"{id_number(stored)} keputusan disimpan; dipakai pada `sinergi link` berikutnya."
     )
 
 
@@ -416,7 +558,7 @@ def _print_link(run: Any, quality: dict[str, Any] | None) -> None:
         ("Orang (pid)", "persons"),
         ("Keluarga (hid)", "families"),
     ):
-        table.add_row(label, _id_number(counts[key]))
+        table.add_row(label, id_number(counts[key]))
     table.add_row("Waktu", f"{sum(run.seconds.values()):.1f} detik".replace(".", ","))
     console.print(table)
     if quality:
@@ -484,37 +626,29 @@ def _print_summary(name: str, manifest: dict[str, Any], out: Path) -> None:
         f"[bold]Wilayah sintetis {name}[/bold] selesai dalam {manifest['seconds']:.0f} detik."
     )
     table = Table("Ukuran", "Nilai", title="Ringkasan")
-    table.add_row("Penduduk", _id_number(counts["persons"]))
-    table.add_row("Rumah tangga", _id_number(counts["households"]))
+    table.add_row("Penduduk", id_number(counts["persons"]))
+    table.add_row("Rumah tangga", id_number(counts["households"]))
     table.add_row(
         "Rata-rata anggota rumah tangga", f"{achieved['mean_household_size']:.2f}".replace(".", ",")
     )
     table.add_row(
         "Penduduk miskin (P0)",
-        f"{_id_percent(achieved['poverty_rate'])} (target {_id_percent(cal['poverty_rate'])})",
+        f"{id_percent(achieved['poverty_rate'], 2)} (target {id_percent(cal['poverty_rate'], 2)})",
     )
     table.add_row(
         "Miskin ekstrem",
-        f"{_id_percent(achieved['extreme_rate'])} (target {_id_percent(cal['extreme_rate'])})",
+        f"{id_percent(achieved['extreme_rate'], 2)} (target {id_percent(cal['extreme_rate'], 2)})",
     )
     table.add_row("Gini pengeluaran per kapita", f"{achieved['gini']:.3f}".replace(".", ","))
-    table.add_row("Sampel survei (rumah tangga)", _id_number(counts["survey_households"]))
+    table.add_row("Sampel survei (rumah tangga)", id_number(counts["survey_households"]))
     console.print(table)
     files = Table("Berkas", "Baris", title="Berkas sumber")
     for path, rows in sorted(manifest["files"].items()):
-        files.add_row(path, _id_number(rows))
+        files.add_row(path, id_number(rows))
     console.print(files)
     console.print(
         f"Folder: {out}  (kebenaran dasar di {out / 'truth'} tidak pernah dibaca pipeline)"
     )
-
-
-def _id_number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
-def _id_percent(share: float) -> str:
-    return f"{share * 100:.2f}%".replace(".", ",")
 
 
 def main() -> None:

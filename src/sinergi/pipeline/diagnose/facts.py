@@ -85,8 +85,19 @@ def gather(home: DataHome, run_folder: Path, settings: Settings) -> RegisterInpu
             english=f"Cannot read linked run {run_folder}: {error}",
             code="LINKED_RUN_UNREADABLE",
         ) from error
-    rows = _snapshot_rows(home, records)
-    ranked = rows.with_columns(rank=_rank(pl.col("source"), SOURCE_PRIORITY))
+    return gather_records(home, records, persons, families, settings)
+
+
+def gather_records(
+    home: DataHome,
+    records: pl.DataFrame,
+    persons: pl.DataFrame,
+    families: pl.DataFrame,
+    settings: Settings,
+) -> RegisterInputs:
+    """The inputs of any clustering of records into ``pid`` and ``hid`` (a run or a baseline)."""
+    rows = snapshot_rows(home, records)
+    ranked = rows.with_columns(rank=source_rank(pl.col("source")))
 
     person_values = (
         ranked.filter(pl.col("contract") == "person")
@@ -106,7 +117,7 @@ def gather(home: DataHome, run_folder: Path, settings: Settings) -> RegisterInpu
     return RegisterInputs(persons, families, receipts)
 
 
-def _snapshot_rows(home: DataHome, records: pl.DataFrame) -> pl.DataFrame:
+def snapshot_rows(home: DataHome, records: pl.DataFrame) -> pl.DataFrame:
     """The records of the run with the attribute columns of their snapshot rows."""
     wanted = {*PERSON_ATTRIBUTES, *FAMILY_ATTRIBUTES, *RECEIPT_COLUMNS, "desil"}
     frames = []
@@ -175,6 +186,11 @@ def _family_values(ranked: pl.DataFrame, settings: Settings) -> pl.DataFrame:
         )
     )
     return housing.join(desil, on="hid", how="full", coalesce=True)
+
+
+def source_rank(column: pl.Expr) -> pl.Expr:
+    """0 for the most authoritative source of person attributes, larger for the others."""
+    return _rank(column, SOURCE_PRIORITY)
 
 
 def _rank(column: pl.Expr, order: tuple[str, ...]) -> pl.Expr:

@@ -471,13 +471,19 @@ def _program(
 
 
 def normalise_period(text: str | None) -> str:
-    """A period as lists write it, compared without case, spaces or the year.
+    """A period as lists write it, compared without case, spaces, the year or a leading
+    "tahap"/"bulan"/"periode".
 
     Examples:
         >>> normalise_period("Januari-Februari 2026"), normalise_period(" Tahap 1 ")
-        ('januari-februari', 'tahap 1')
+        ('januari-februari', '1')
     """
     if text is None:
         return ""
     words = [w for w in str(text).lower().split() if not (w.isdigit() and len(w) == 4)]
+    if words and words[0] in _PERIOD_WORDS:
+        words = words[1:]
     return " ".join(words)
+
+
+_PERIOD_WORDS = ("tahap", "bulan", "periode", "triwulan")

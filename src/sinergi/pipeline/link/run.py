@@ -13,9 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +37,7 @@ from sinergi.pipeline.link.model import (
     settings,
 )
 from sinergi.pipeline.link.records import Records, load_records, prepare_records
+from sinergi.pipeline.stages import Stage, StageTimer
 
 __all__ = ["ACCEPT", "REVIEW", "STAGES", "LinkRun", "latest_run", "link"]
 
@@ -56,7 +54,6 @@ _NIK_SAME = gamma(_MODEL, "nik", "sama")
 _NAME_ELSE = gamma(_MODEL, "name", "lainnya")
 _NAME_SOUNDS_SAME = gamma(_MODEL, "name", "bunyi sama")
 
-Stage = Callable[[str], None]
 STAGES = (
     "Membaca data",
     "Melatih model",
@@ -87,7 +84,7 @@ class LinkRun:
 
 def link(home: DataHome, *, user: str | None = None, stage: Stage | None = None) -> LinkRun:
     """Link every current record of ``home`` into persons and families and write the run."""
-    timer = _Timer(stage)
+    timer = StageTimer(stage, "padanan")
     with timer("Membaca data"):
         prepared = prepare_records(load_records(home))
     if prepared.variants.height < MIN_VARIANTS:
@@ -294,20 +291,3 @@ def _write(
     with write_atomically(home.root / "linked" / LATEST) as partial:
         partial.write_text(run_id + "\n", encoding="utf-8")
     return target
-
-
-class _Timer:
-    """Times the stages of a run and tells the caller which one is starting."""
-
-    def __init__(self, stage: Stage | None) -> None:
-        self.stage = stage
-        self.seconds: dict[str, float] = {}
-
-    @contextmanager
-    def __call__(self, label: str) -> Iterator[None]:
-        if self.stage:
-            self.stage(label)
-        started = time.perf_counter()
-        yield
-        self.seconds[label] = round(time.perf_counter() - started, 2)
-        log.info("padanan stage %s: %.1f s", label, self.seconds[label])

@@ -1,0 +1,230 @@
+"""Export a diagnosis for people: the short summary and the regency workbook with follow-up lists.
+
+The workbook's aggregate sheets hide counts below the k-anonymity threshold;
+its per-desa follow-up lists name families (head, address) with NIK and KK
+masked unless the run is authorised to reveal them (``lake/audit.py``), and
+every revealing export is recorded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from sinergi.pipeline.diagnose.aggregate import (
+    count_columns,
+    rate_numerators,
+    suppress_small_counts,
+)
+
+from sinergi.domain import wilayah
+from sinergi.lake.audit import authorise_reveal, record_reveal
+from sinergi.lake.home import DataHome
+from sinergi.pipeline.diagnose.run import DiagnosisRun
+from sinergi.reports.diagnostics_workbook import write_diagnostics_workbook
+from sinergi.reports.formats import id_date, id_number, id_percent
+
+SHEETS = {
+    "areas": ("Wilayah", "Angka per desa, kecamatan dan kabupaten."),
+    "programs": ("Program", "Ketepatan sasaran per program: layak, menerima, tepat, belum, salah."),
+    "pockets": ("Kantong kemiskinan", "Peringkat desa menurut komposit kantong kemiskinan."),
+    "complementarity": (
+        "Komplementaritas",
+        "Kombinasi program yang diterima keluarga miskin ekstrem.",
+    ),
+    "complementarity_matrix": (
+        "Matriks komplementaritas",
+        "Jumlah keluarga miskin ekstrem yang menerima dua program sekaligus.",
+    ),
+    "distribution": (
+        "Penyaluran",
+        "Tepat jumlah dan tepat waktu per program, periode, desa dan saluran.",
+    ),
+}
+COLUMN_LABELS = {
+    "level": "Tingkat",
+    "area_code": "Kode wilayah",
+    "area_name": "Nama wilayah",
+    "parent_code": "Kode induk",
+    "district_name": "Kecamatan",
+    "families": "Keluarga",
+    "persons": "Orang",
+    "extreme_poor": "Miskin ekstrem",
+    "extreme_poor_share": "Persen miskin ekstrem",
+    "multidim_poor": "Miskin multidimensi",
+    "multidim_poor_share": "Persen miskin multidimensi",
+    "deprivation_mean": "Skor kekurangan rata-rata",
+    "unassisted": "Desil 1-4 belum dibantu",
+    "unserved_share": "Persen belum dibantu",
+    "ats_children": "Anak tidak sekolah",
+    "elderly_alone": "Lansia tinggal sendiri",
+    "female_head": "Perempuan kepala keluarga",
+    "disabled_families": "Keluarga dengan disabilitas",
+    "severe_disability_families": "Keluarga dengan disabilitas berat",
+    "migrant_families": "Keluarga pekerja migran",
+    "missing_documents": "Tanpa KK/NIK",
+    "rtlh": "Rumah tidak layak huni",
+    "program": "Program",
+    "name": "Nama program",
+    "unit": "Satuan",
+    "listed": "Ada daftar penerima",
+    "eligible": "Layak",
+    "received": "Menerima",
+    "served": "Tepat sasaran",
+    "exclusion": "Layak belum menerima",
+    "inclusion": "Menerima tidak layak",
+    "double": "Ganda",
+    "coverage": "Cakupan",
+    "inclusion_rate": "Persen salah sasaran",
+    "composite": "Skor komposit",
+    "rank": "Peringkat",
+    "combination": "Kombinasi program",
+    "share": "Persen",
+}
+
+FOLLOW_UP_COLUMNS = [
+    "desa_code", "desa_name", "district_name", "hid", "head_name", "nik", "kk", "address", "rt",
+    "rw", "desil", "reason", "program", "opd", "members",
+]  # fmt: skip
+
+
+def summary_lines(run: DiagnosisRun) -> list[tuple[str, str]]:
+    """The figures a TKPK meeting starts from, as (label, value) lines in Bahasa Indonesia."""
+    families = run.tables["families"]
+    regency = run.tables["areas"].filter(pl.col("level") == "kabupaten").row(0, named=True)
+    total = max(families.height, 1)
+
+    def count(column: str) -> str:
+        n = int(regency[column] or 0)
+        return f"{id_number(n)} ({id_percent(n / total)})"
+
+    lines = [
+        ("Wilayah", f"{regency['area_name']} ({regency['area_code']})"),
+        ("Tanggal acuan", id_date(run.as_of)),
+        ("Keluarga dalam register", id_number(families.height)),
+        ("Keluarga miskin ekstrem", count("extreme_poor")),
+        ("Dasar miskin ekstrem", run.rule_set.settings.extreme_basis),
+        ("Keluarga miskin multidimensi", count("multidim_poor")),
+        ("Keluarga desil 1-4 belum menerima bansos/jamsos apa pun", count("unassisted")),
+        ("Anak tidak sekolah", id_number(int(regency["ats_children"] or 0))),
+        ("Keluarga lansia tinggal sendiri", count("elderly_alone")),
+        ("Keluarga dengan penyandang disabilitas berat", count("severe_disability_families")),
+        ("Keluarga dengan pekerja migran", count("migrant_families")),
+        ("Keluarga dengan perempuan kepala keluarga", count("female_head")),
+        ("Keluarga tanpa KK atau dengan anggota tanpa NIK", count("missing_documents")),
+    ]
+    for program in run.tables["programs"].filter(pl.col("listed")).iter_rows(named=True):
+        coverage = program["coverage"]
+        lines.append(
+            (
+                f"{program['name']} ({program['unit']})",
+                f"layak {id_number(program['eligible'])}, tepat {id_number(program['served'])}"
+                f" (cakupan {id_percent(coverage) if coverage is not None else '-'}), "
+                f"belum menerima {id_number(program['exclusion'])}, "
+                f"tidak layak {id_number(program['inclusion'])}",
+            )
+        )
+    payments = run.tables["payments"]
+    if payments.height:
+        lines.append(
+            (
+                "Penyaluran",
+                f"{id_number(payments.height)} pembayaran: kurang "
+                f"{id_number(int(payments['paid_less'].sum()))}, terlambat "
+                f"{id_number(int(payments['late'].sum()))}; tidak dibayar pada periodenya "
+                f"{id_number(run.tables['missed_payments'].height)}",
+            )
+        )
+    pockets = run.tables["pockets"].head(5)
+    lines.append(
+        ("Kantong kemiskinan teratas", ", ".join(pockets["area_name"].cast(pl.String).to_list()))
+    )
+    return lines
+
+
+def workbook_path(home: DataHome, run: DiagnosisRun, reveal: bool) -> Path:
+    suffix = "_TERBUKA" if reveal else ""
+    return home.root / "reports" / "diagnosis" / f"diagnosis_{run.run_id}{suffix}.xlsx"
+
+
+def export_workbook(
+    home: DataHome,
+    run: DiagnosisRun,
+    *,
+    reveal_identifiers: bool = False,
+    user: str,
+    reason: str | None = None,
+) -> Path:
+    """Write the regency workbook; revealing identifiers needs authorisation and is recorded."""
+    if reveal_identifiers:
+        authorise_reveal(home, user, reason)
+    k = run.rule_set.settings.k_anonymity
+    tables = {}
+    for name, (sheet, description) in SHEETS.items():
+        frame = run.tables[name]
+        if name != "distribution":
+            frame = suppress_small_counts(
+                frame, k, count_columns(name, frame), rate_numerators(name, frame)
+            )
+        tables[sheet] = (description, frame)
+    rows = follow_up_rows(run, home.root / "linked" / run.link_run)
+    path = workbook_path(home, run, reveal_identifiers)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    regency = run.tables["areas"].filter(pl.col("level") == "kabupaten")["area_name"][0]
+    write_diagnostics_workbook(
+        path,
+        title=f"Diagnosis sasaran {regency}",
+        summary=summary_lines(run),
+        tables=tables,
+        follow_up=rows,
+        reveal_identifiers=reveal_identifiers,
+        suppressed_label=f"<{k}",
+        column_labels=COLUMN_LABELS,
+    )
+    if reveal_identifiers:
+        record_reveal(
+            home,
+            {
+                "user": user,
+                "reason": reason,
+                "diagnosis_run": run.run_id,
+                "file": str(path),
+                "families": rows["hid"].n_unique(),
+                "rows": rows.height,
+            },
+        )
+    return path
+
+
+def follow_up_rows(run: DiagnosisRun, link_folder: Path) -> pl.DataFrame:
+    """The follow-up list with the family head's name, identifiers and address."""
+    persons = pl.read_parquet(
+        link_folder / "persons.parquet", columns=["pid", "name", "nik", "address", "rt", "rw"]
+    )
+    families = run.tables["families"].select(
+        "hid", "kk", "head_pid", "desil", pl.col("members_present").alias("members")
+    )
+    heads = families.join(
+        persons.rename({"pid": "head_pid", "name": "head_name"}), on="head_pid", how="left"
+    )
+    codes = run.tables["follow_up"]["area_code"].unique().drop_nulls().to_list()
+    names = {code: _name(code) for code in codes}
+    districts = {code: _name(code.rsplit(".", 1)[0]) for code in codes}
+    return (
+        run.tables["follow_up"]
+        .join(heads, on="hid", how="left")
+        .with_columns(
+            desa_code=pl.col("area_code"),
+            desa_name=pl.col("area_code").replace_strict(names, default=None),
+            district_name=pl.col("area_code").replace_strict(districts, default=None),
+            program=pl.col("program").replace_strict(
+                {p.id: p.name for p in run.rule_set.programs}, default=pl.col("program")
+            ),
+        )
+        .select(FOLLOW_UP_COLUMNS)
+    )
+
+
+def _name(code: str) -> str:
+    area = wilayah.find(code)
+    return area.name if area else code

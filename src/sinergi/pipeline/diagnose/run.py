@@ -1,0 +1,172 @@
+"""Run a diagnosis of the latest linked register and write ``diagnostics/<run_id>/``.
+
+Rules and settings are checked before any data is read. The run reads the
+latest ``sinergi link`` run, builds the family and person facts, applies the
+rules, checks distribution, aggregates by desa, kecamatan and regency, ranks
+the poverty pockets and lists the follow-ups; it writes every table as Parquet
+with a manifest (the link run, the rule versions, the reference date, counts),
+then moves ``diagnostics/LATEST``. A run that fails leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from sinergi import __version__
+from sinergi.errors import PipelineError
+from sinergi.lake.home import DataHome, current_user, read_manifest, write_atomically
+from sinergi.pipeline.diagnose import facts
+from sinergi.pipeline.diagnose.aggregate import aggregates
+from sinergi.pipeline.diagnose.distribution import check_distribution
+from sinergi.pipeline.diagnose.followup import follow_up
+from sinergi.pipeline.diagnose.rules import RuleSet, load_rule_set
+from sinergi.pipeline.diagnose.status import Assessment, assess, list_codes
+from sinergi.pipeline.link.run import latest_run
+from sinergi.pipeline.stages import Stage, StageTimer
+
+LATEST = "LATEST"
+STAGES = ("Memeriksa aturan", "Membaca register", "Menerapkan aturan", "Merangkum", "Menulis hasil")
+
+
+@dataclass(frozen=True)
+class DiagnosisRun:
+    """A finished diagnosis: where it is, what it was based on, and its tables."""
+
+    run_id: str
+    folder: Path
+    link_run: str
+    as_of: date
+    rule_set: RuleSet
+    tables: dict[str, pl.DataFrame]
+    seconds: dict[str, float]
+
+
+def diagnose(
+    home: DataHome,
+    *,
+    rules_dir: Path | None = None,
+    as_of: date | None = None,
+    user: str | None = None,
+    stage: Stage | None = None,
+) -> DiagnosisRun:
+    """Diagnose the latest linked register of ``home`` with the shipped or the user's rules."""
+    timer = StageTimer(stage, "diagnose")
+    with timer("Memeriksa aturan"):
+        rule_set = load_rule_set(rules_dir if rules_dir is not None else home.root / "rules")
+    link_folder = latest_run(home)
+    if link_folder is None:
+        raise PipelineError(
+            f"Belum ada hasil padanan di {home.root}. Jalankan `sinergi link` lebih dulu.",
+            english=f"No linked run under {home.root}; run `sinergi link` first",
+            code="NOTHING_TO_DIAGNOSE",
+        )
+    reference = as_of or reference_date(home, link_folder, rule_set.settings.desil_sources)
+    with timer("Membaca register"):
+        inputs = facts.gather(home, link_folder, rule_set.settings)
+        persons, families = facts.base_facts(
+            inputs, rule_set.settings, list_codes(rule_set), reference
+        )
+    with timer("Menerapkan aturan"):
+        assessment = assess(persons, families, inputs.receipts, rule_set)
+        distribution = check_distribution(
+            inputs.receipts, assessment.families, assessment.persons, rule_set
+        )
+    with timer("Merangkum"):
+        tables = {
+            "families": assessment.families,
+            "persons": assessment.persons.drop("nik"),
+            "statuses": assessment.statuses,
+            "payments": distribution.payments,
+            "missed_payments": distribution.missed,
+            "distribution": distribution.summary,
+            "follow_up": follow_up(assessment, rule_set),
+            **aggregates(assessment, rule_set),
+        }
+    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    manifest = {
+        "run_id": run_id,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "user": user or current_user(),
+        "sinergi_version": __version__,
+        "link_run": link_folder.name,
+        "as_of": reference.isoformat(),
+        "rules": rule_set.versions(),
+        "listed_programs": list(assessment.listed),
+        "extreme_basis": rule_set.settings.extreme_basis,
+        "counts": {name: table.height for name, table in tables.items()},
+    }
+    with timer("Menulis hasil"):
+        folder = _write(home, run_id, tables, manifest)
+    manifest["seconds"] = timer.seconds
+    (folder / "manifest.json").write_text(_json(manifest), encoding="utf-8")
+    return DiagnosisRun(
+        run_id, folder, link_folder.name, reference, rule_set, tables, timer.seconds
+    )
+
+
+def reference_date(home: DataHome, link_folder: Path, desil_sources: tuple[str, ...]) -> date:
+    """The end of the period of the registry whose desil counts (DTSEN first): ages and
+    school levels are taken on the date the welfare ranking describes."""
+    inputs = json.loads((link_folder / "manifest.json").read_text(encoding="utf-8"))["inputs"]
+    periods: dict[str, list[date]] = {}
+    for import_id in inputs:
+        snapshot = home.find_snapshot(import_id)
+        manifest = read_manifest(snapshot) if snapshot is not None else {}
+        end = _period_end(str(manifest.get("period", "")))
+        if manifest.get("contract") in ("person", "household") and end is not None:
+            periods.setdefault(manifest["source"], []).append(end)
+    for source in (*desil_sources, *periods):
+        if source in periods:
+            return max(periods[source])
+    return date.today()
+
+
+def _period_end(period: str) -> date | None:
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", period.strip())
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2] or 12)
+    if not 1 <= month <= 12:
+        return None
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def latest_diagnosis(home: DataHome) -> Path | None:
+    """The folder of the latest finished diagnosis, if any."""
+    pointer = home.root / "diagnostics" / LATEST
+    if not pointer.exists():
+        return None
+    folder = home.root / "diagnostics" / pointer.read_text(encoding="utf-8").strip()
+    return folder if folder.is_dir() else None
+
+
+def assessment_of(run: DiagnosisRun) -> Assessment:
+    """The family, person and status tables of a run, as one assessment."""
+    listed = tuple(run.tables["programs"].filter(pl.col("listed"))["program"].to_list())
+    return Assessment(run.tables["families"], run.tables["persons"], run.tables["statuses"], listed)
+
+
+def _write(
+    home: DataHome, run_id: str, tables: dict[str, pl.DataFrame], manifest: dict[str, Any]
+) -> Path:
+    target = home.root / "diagnostics" / run_id
+    with write_atomically(target) as partial:
+        partial.mkdir(parents=True)
+        for name, table in tables.items():
+            table.write_parquet(partial / f"{name}.parquet")
+        (partial / "manifest.json").write_text(_json(manifest), encoding="utf-8")
+    with write_atomically(home.root / "diagnostics" / LATEST) as partial:
+        partial.write_text(run_id + "\n", encoding="utf-8")
+    return target
+
+
+def _json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"

@@ -1,0 +1,35 @@
+"""Numbers, shares and dates written the Indonesian way: 1.234.567; 12,5%; 6 Mei 2024."""
+
+from __future__ import annotations
+
+from datetime import date
+
+MONTHS = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+    "Oktober", "November", "Desember",
+)  # fmt: skip
+
+
+def id_number(value: int | float) -> str:
+    """Examples:
+    >>> id_number(1234567), id_number(1234.5)
+    ('1.234.567', '1.234,5')
+    """
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def id_percent(share: float, digits: int = 1) -> str:
+    """Examples:
+    >>> id_percent(0.125)
+    '12,5%'
+    """
+    return f"{share * 100:.{digits}f}%".replace(".", ",")
+
+
+def id_date(day: date) -> str:
+    """Examples:
+    >>> id_date(date(2024, 5, 6))
+    '6 Mei 2024'
+    """
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
