@@ -27,6 +27,7 @@ demo: $(VENV)/.installed
 	$(BIN)/sinergi synth --regency 52.05 --persons $(DEMO_PERSONS) --seed 1 --out $(DEMO_DIR) --force
 	$(BIN)/sinergi import $(DEMO_DIR)/sources --home $(DEMO_HOME) --wilayah 52.05
 	$(BIN)/sinergi link --home $(DEMO_HOME) --evaluate $(DEMO_DIR)/truth
+	$(BIN)/sinergi diagnose --home $(DEMO_HOME) --evaluate $(DEMO_DIR)/truth
 
 test: $(VENV)/.installed lint
 	$(BIN)/pytest
@@ -40,6 +41,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/synth.py
 	$(BIN)/python benchmarks/import_files.py
 	$(BIN)/python benchmarks/link.py
+	$(BIN)/python benchmarks/pipeline.py
 
 # Re-pin after editing pyproject.toml: the lock carries versions and hashes only.
 lock: | $(UV)

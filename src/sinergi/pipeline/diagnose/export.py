@@ -11,15 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+
+from sinergi.domain import wilayah
+from sinergi.lake.audit import authorise_reveal, record_reveal
+from sinergi.lake.home import DataHome
 from sinergi.pipeline.diagnose.aggregate import (
     count_columns,
     rate_numerators,
     suppress_small_counts,
 )
-
-from sinergi.domain import wilayah
-from sinergi.lake.audit import authorise_reveal, record_reveal
-from sinergi.lake.home import DataHome
 from sinergi.pipeline.diagnose.run import DiagnosisRun
 from sinergi.reports.diagnostics_workbook import write_diagnostics_workbook
 from sinergi.reports.formats import id_date, id_number, id_percent
@@ -197,7 +197,8 @@ def export_workbook(
 
 
 def follow_up_rows(run: DiagnosisRun, link_folder: Path) -> pl.DataFrame:
-    """The follow-up list with the family head's name, identifiers and address."""
+    """One row per family to visit: its head's name, identifiers and address, and every
+    reason, fitting program and OPD (joined with "; "), so a field officer visits once."""
     persons = pl.read_parquet(
         link_folder / "persons.parquet", columns=["pid", "name", "nik", "address", "rt", "rw"]
     )
@@ -207,19 +208,27 @@ def follow_up_rows(run: DiagnosisRun, link_folder: Path) -> pl.DataFrame:
     heads = families.join(
         persons.rename({"pid": "head_pid", "name": "head_name"}), on="head_pid", how="left"
     )
-    codes = run.tables["follow_up"]["area_code"].unique().drop_nulls().to_list()
-    names = {code: _name(code) for code in codes}
+    names = {p.id: p.name for p in run.rule_set.programs}
+    reasons = (
+        run.tables["follow_up"]
+        .with_columns(pl.col("program").replace_strict(names, default=pl.col("program")))
+        .group_by("hid", "area_code", maintain_order=True)
+        .agg(
+            pl.col("reason").str.join("; "),
+            pl.col("program").filter(pl.col("program") != "").unique(maintain_order=True)
+            .str.join("; "),
+            pl.col("opd").unique(maintain_order=True).str.join("; "),
+        )
+    )  # fmt: skip
+    codes = reasons["area_code"].unique().drop_nulls().to_list()
+    desa = {code: _name(code) for code in codes}
     districts = {code: _name(code.rsplit(".", 1)[0]) for code in codes}
     return (
-        run.tables["follow_up"]
-        .join(heads, on="hid", how="left")
+        reasons.join(heads, on="hid", how="left")
         .with_columns(
             desa_code=pl.col("area_code"),
-            desa_name=pl.col("area_code").replace_strict(names, default=None),
+            desa_name=pl.col("area_code").replace_strict(desa, default=None),
             district_name=pl.col("area_code").replace_strict(districts, default=None),
-            program=pl.col("program").replace_strict(
-                {p.id: p.name for p in run.rule_set.programs}, default=pl.col("program")
-            ),
         )
         .select(FOLLOW_UP_COLUMNS)
     )
