@@ -20,6 +20,7 @@ from sinergi.pipeline.diagnose.aggregate import (
     rate_numerators,
     suppress_small_counts,
 )
+from sinergi.pipeline.diagnose.distribution import SUMMARY_COUNTS
 from sinergi.pipeline.diagnose.run import DiagnosisRun
 from sinergi.reports.diagnostics_workbook import write_diagnostics_workbook
 from sinergi.reports.formats import id_date, id_number, id_percent
@@ -162,11 +163,11 @@ def export_workbook(
     tables = {}
     for name, (sheet, description) in SHEETS.items():
         frame = run.tables[name]
-        if name != "distribution":
-            frame = suppress_small_counts(
-                frame, k, count_columns(name, frame), rate_numerators(name, frame)
-            )
-        tables[sheet] = (description, frame)
+        if name == "distribution":
+            counts, rates = list(SUMMARY_COUNTS), {}
+        else:
+            counts, rates = count_columns(name, frame), rate_numerators(name, frame)
+        tables[sheet] = (description, suppress_small_counts(frame, k, counts, rates))
     rows = follow_up_rows(run, home.root / "linked" / run.link_run)
     path = workbook_path(home, run, reveal_identifiers)
     path.parent.mkdir(parents=True, exist_ok=True)

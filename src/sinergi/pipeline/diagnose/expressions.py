@@ -191,9 +191,19 @@ class _Compiler:
             raise self.error(
                 "membandingkan ya/tidak dengan < atau >", "orders yes/no values with < or >"
             )
-        if isinstance(right, ast.Constant):
-            self._check_value(left, left_kind, right.value)
+        for field, other in ((left, right), (right, left)):
+            value = self._constant(other)
+            if value is not None:
+                self._check_value(field, left_kind, value)
         return f"({left_sql} {_COMPARE[type(op)]} {right_sql})"
+
+    def _constant(self, node: ast.AST) -> object | None:
+        """The value of a literal or a parameter, else None."""
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name) and node.id not in self.fields:
+            return self.parameters.get(node.id)
+        return None
 
     def _list(self, node: ast.AST) -> list[object]:
         if isinstance(node, ast.List | ast.Tuple) and all(
@@ -214,15 +224,12 @@ class _Compiler:
                 f"membandingkan nilai {_TYPE_ID[kind]} dengan {value!r}",
                 f"compares a {kind} value with {value!r}",
             )
-        allowed = (
-            self.fields[left.id].values
-            if isinstance(left, ast.Name) and (left.id in self.fields)
-            else ()
-        )
+        name = left.id if isinstance(left, ast.Name) and left.id in self.fields else ""
+        allowed = self.fields[name].values if name else ()
         if allowed and value not in allowed:
             raise self.error(
-                f"memakai nilai {value!r} untuk `{left.id}` (yang dikenal: {', '.join(allowed)})",  # type: ignore[attr-defined]
-                f"uses {value!r} for `{left.id}` (known: {', '.join(allowed)})",  # type: ignore[attr-defined]
+                f"memakai nilai {value!r} untuk `{name}` (yang dikenal: {', '.join(allowed)})",
+                f"uses {value!r} for `{name}` (known: {', '.join(allowed)})",
             )
 
     def _call(self, node: ast.Call) -> tuple[str, FieldType]:

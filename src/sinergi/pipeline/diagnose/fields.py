@@ -52,7 +52,7 @@ FAMILY: tuple[FactField, ...] = (
     _f("elderly_alone", "bool", "Lansia (umur lansia atau lebih) yang tinggal sendiri"),
     _f("n_pregnant", "int", "Anggota yang sedang hamil"),
     _f("n_age_0_6", "int", "Anak umur 0-6"),
-    _f("n_sd", "int", "Anak yang bersekolah di jenjang SD (umur 6-12)"),
+    _f("n_sd", "int", "Anak yang bersekolah di jenjang SD (umur 5-12)"),
     _f("n_smp", "int", "Anak yang bersekolah di jenjang SMP (umur 13-15)"),
     _f("n_sma", "int", "Anak yang bersekolah di jenjang SMA (umur 16-18)"),
     _f("n_elderly", "int", "Anggota lansia yang tinggal bersama"),

@@ -160,25 +160,26 @@ def load_rule_set(user_dir: Path | None = None) -> RuleSet:
     if user_dir is not None and user_dir.is_dir():
         if (user_dir / "settings.toml").is_file():
             settings_path = user_dir / "settings.toml"
+        own: dict[str, Path] = {}
         for path in sorted(user_dir.glob("*.toml")):
-            if path.stem != "settings":
-                files[_declared_id(path)] = path
+            if path.stem == "settings":
+                continue
+            program_id = _declared_id(path)
+            if program_id in own:
+                raise _error(
+                    path,
+                    "program.id",
+                    f"sama dengan {own[program_id]}",
+                    f"duplicates {own[program_id]}",
+                )
+            own[program_id] = path
+        files |= own
     raw_programs = {program_id: (_read(path), path) for program_id, path in files.items()}
     settings = _settings(_read(settings_path), settings_path, program_ids(raw_programs))
     programs = tuple(
         _program(data, path, settings, program_ids(raw_programs))
         for data, path in raw_programs.values()
     )
-    seen: dict[str, str] = {}
-    for program in programs:
-        if program.id in seen:
-            raise _error(
-                program.path,
-                "program.id",
-                f"sama dengan {seen[program.id]}",
-                f"duplicates {seen[program.id]}",
-            )
-        seen[program.id] = program.path
     return RuleSet(settings, tuple(sorted(programs, key=lambda p: p.id)))
 
 
@@ -337,8 +338,10 @@ def _settings(data: dict[str, Any], path: Path, programs: Iterable[str]) -> Sett
         dimensions.append(
             Dimension(name, entry.get("label", str), entry.number("weight", 0, 100), when)
         )
-    if not dimensions:
-        raise _error(path, "deprivation.dimensions", "kosong", "is empty")
+    if sum(d.weight for d in dimensions) <= 0:
+        raise _error(
+            path, "deprivation.dimensions", "kosong atau semua bobotnya 0", "empty or all weights 0"
+        )
     for dimension in dimensions:
         fields[f"d_{dimension.name}"] = FactField(
             f"d_{dimension.name}", "bool", f"Kekurangan {dimension.label}"

@@ -204,8 +204,8 @@ def _empty_statuses() -> pl.DataFrame:
         schema={
             "program": pl.String,
             "level": pl.String,
-            "hid": pl.Int64,
-            "pid": pl.Int64,
+            "hid": pl.String,
+            "pid": pl.String,
             "area_code": pl.String,
             "eligible": pl.Boolean,
             "received": pl.Boolean,

@@ -398,26 +398,36 @@ def detect_delimiter(lines: list[str], *, complete: bool = True) -> str:
     """The candidate among ``, ; | \\t`` that splits most lines into one same count above 1.
 
     Lines are parsed as CSV with each candidate, so delimiters inside quotes do
-    not count. Ties go to the larger count, then to the order above; a file
-    with one column gets ','.
+    not count. A candidate that leaves the first line whole while another splits
+    it is out. Ties go to the larger count, then to the order above; a file with
+    one column gets ','.
 
     Examples:
         >>> detect_delimiter(["nama;umur;alamat\\n", 'ani;7;"jl. a; no 1"\\n', "budi;9;x,y\\n"])
         ';'
         >>> detect_delimiter(["nama\\n", "ani\\n"])
         ','
+        >>> detect_delimiter(["nik,nama,desa\\n", ",,,;\\n", ",;\\n"])
+        ','
     """
-    best, best_score = ",", (0.0, 1)
+    parsed = {}
     for candidate in DELIMITERS:
         try:
-            records = list(csv.reader(lines, delimiter=candidate))
+            records = [r for r in csv.reader(lines, delimiter=candidate) if any(r)]
         except csv.Error:
             continue
         if not complete and len(records) > 1:
             records = records[:-1]  # the sample may have cut its last record short
-        counts = Counter(len(record) for record in records if any(record))
-        if not counts:
+        if records:
+            parsed[candidate] = records
+    # The first line is the header (or a title): a delimiter that cannot split it while
+    # another can is not the file's, however regular the data rows look under it.
+    splitting = {c for c, records in parsed.items() if len(records[0]) > 1}
+    best, best_score = ",", (0.0, 1)
+    for candidate, records in parsed.items():
+        if splitting and candidate not in splitting:
             continue
+        counts = Counter(len(record) for record in records)
         width, hits = max(counts.items(), key=lambda item: (item[1], item[0]))
         score = (hits / counts.total(), width)
         if width > 1 and score > best_score:
