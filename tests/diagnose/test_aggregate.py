@@ -49,7 +49,7 @@ FAMILY_SCHEMA: dict[str, Any] = {
     **{
         f"{kind}_{p}": pl.Boolean
         for p in PROGRAMS
-        for kind in ("eligible", "receives", "exclusion", "inclusion", "double")
+        for kind in ("eligible", "receives", "exclusion", "inclusion", "unregistered", "double")
     },
 }
 _DEFAULTS: dict[str, Any] = {

@@ -442,3 +442,32 @@ def test_follow_up_names_program_opd_blocked_documents_and_flags() -> None:
     assert set(rows.filter(pl.col("kind") == "dokumen")["hid"]) == {"NO_KK", "INCLUDED"}
     assert set(rows.filter(pl.col("kind") == "belum_dibantu")["hid"]) == {"EXCLUDED", "NO_KK"}
     assert rows["hid"].to_list() == sorted(rows["hid"].to_list())
+
+
+def test_a_recipient_no_registry_holds_is_unregistered_not_an_inclusion_error() -> None:
+    inputs = register(
+        [household("LISTED_ONLY", None), household("IN_DTSEN", 7)],
+        [received("sembako", "LISTED_ONLY"), received("sembako", "IN_DTSEN")],
+    )
+    families = inputs.families.with_columns(
+        registered=pl.when(pl.col("hid") == "IN_DTSEN").then(True)
+    )
+    persons, facts = base_facts(
+        RegisterInputs(inputs.persons, families, inputs.receipts),
+        RULES.settings,
+        list_codes(RULES),
+        AS_OF,
+    )
+    assessment = assess(persons, facts, inputs.receipts, RULES)
+
+    assert statuses(assessment, "sembako") == {
+        "LISTED_ONLY": "unregistered",
+        "IN_DTSEN": "inclusion",
+    }
+    assert of_family(assessment, "unregistered_sembako") == {
+        "LISTED_ONLY": True,
+        "IN_DTSEN": False,
+    }
+    rows = follow_up(assessment, RULES).filter(pl.col("kind") == "unregistered")
+    assert rows["hid"].to_list() == ["LISTED_ONLY"]
+    assert "tidak ditemukan di registri" in rows["reason"][0]

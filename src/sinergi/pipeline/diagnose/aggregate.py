@@ -72,13 +72,28 @@ COUNT_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "missing_documents",
             "rtlh",
         ),
-        "programs": ("eligible", "received", "served", "exclusion", "inclusion", "double"),
+        "programs": (
+            "eligible",
+            "received",
+            "served",
+            "exclusion",
+            "inclusion",
+            "unregistered",
+            "double",
+        ),
         "pockets": ("families", "extreme_poor", "unassisted"),
         "complementarity": ("families",),
         "complementarity_matrix": (),
     }
 )
-_AREA_PROGRAM_COUNTS = ("eligible", "served", "exclusion", "inclusion", "double")
+_AREA_PROGRAM_COUNTS = (
+    "eligible",
+    "served",
+    "exclusion",
+    "inclusion",
+    "unregistered",
+    "double",
+)
 
 # A mean over families is as revealing as a share of them, so it goes with `families`.
 _RATE_NUMERATORS: Mapping[str, Mapping[str, str]] = MappingProxyType(
@@ -215,6 +230,7 @@ def _desa_sums(assessment: Assessment, rule_set: RuleSet) -> pl.DataFrame:
             ("served", _flag(pl.col(f"eligible_{p}") & pl.col(f"receives_{p}"))),
             ("exclusion", _flag(f"exclusion_{p}")),
             ("inclusion", _flag(f"inclusion_{p}")),
+            ("unregistered", _flag(f"unregistered_{p}")),
             ("double", _flag(f"double_{p}")),
         )
     ]
@@ -322,6 +338,7 @@ def _programs(assessment: Assessment, rule_set: RuleSet) -> pl.DataFrame:
             _flag(pl.col("status") == "served").alias("served"),
             _flag(pl.col("status") == "exclusion").alias("exclusion"),
             _flag(pl.col("status") == "inclusion").alias("inclusion"),
+            _flag(pl.col("status") == "unregistered").alias("unregistered"),
             _flag("double").alias("double"),
         )
         .rows_by_key("program", named=True, unique=True)

@@ -74,6 +74,7 @@ COLUMN_LABELS = {
     "served": "Tepat sasaran",
     "exclusion": "Layak belum menerima",
     "inclusion": "Menerima tidak layak",
+    "unregistered": "Menerima, tidak ada di registri",
     "double": "Ganda",
     "coverage": "Cakupan",
     "inclusion_rate": "Persen salah sasaran",
@@ -122,7 +123,8 @@ def summary_lines(run: DiagnosisRun) -> list[tuple[str, str]]:
                 f"layak {id_number(program['eligible'])}, tepat {id_number(program['served'])}"
                 f" (cakupan {id_percent(coverage) if coverage is not None else '-'}), "
                 f"belum menerima {id_number(program['exclusion'])}, "
-                f"tidak layak {id_number(program['inclusion'])}",
+                f"tidak layak {id_number(program['inclusion'])}, "
+                f"tidak ada di registri {id_number(program['unregistered'])}",
             )
         )
     payments = run.tables["payments"]

@@ -62,8 +62,9 @@ class RegisterInputs:
     Attributes:
         persons: ``pid``, ``hid``, ``nik``, ``sex``, ``birth_date``, ``relationship`` and
             :data:`PERSON_ATTRIBUTES`.
-        families: ``hid``, ``kk``, ``head_pid``, ``area_code``, ``desil`` and
-            :data:`FAMILY_ATTRIBUTES`.
+        families: ``hid``, ``kk``, ``head_pid``, ``area_code``, ``desil``, optionally
+            ``registered`` (true where the family has a registry record, not only list
+            rows; missing means every family does) and :data:`FAMILY_ATTRIBUTES`.
         receipts: one row per beneficiary-list row: ``pid``, ``hid``, ``area_code``,
             :data:`RECEIPT_COLUMNS` and where it came from (``file_name``, ``row``).
     """
@@ -183,6 +184,7 @@ def _family_values(ranked: pl.DataFrame, settings: Settings) -> pl.DataFrame:
         .agg(
             *(pl.col(c).drop_nulls().first() for c in FAMILY_ATTRIBUTES if c != "stunting_risk"),
             pl.col("stunting_risk").fill_null(False).any(),
+            registered=pl.lit(True),
         )
     )
     return housing.join(desil, on="hid", how="full", coalesce=True)
@@ -318,6 +320,10 @@ def _family_facts(
             rural=pl.col("area_code").replace_strict(rural, default=None, return_dtype=pl.Boolean),
             extreme_poor=pl.col("desil") <= settings.extreme_desil_max,
             has_kk=pl.col("kk").is_not_null(),
+            # Inputs without the column (the truth, hand-made families) are all registry families.
+            registered=pl.col("registered").fill_null(False)
+            if "registered" in inputs.families.columns
+            else pl.lit(True),
             stunting_risk=pl.col("stunting_risk").fill_null(False),
             **{k: v.fill_null(False) for k, v in housing.items()},
         )

@@ -66,6 +66,7 @@ FAMILY: tuple[FactField, ...] = (
     _f("n_no_primary", "int", "Anggota dewasa yang tidak tamat SD"),
     _f("n_adults", "int", "Anggota dewasa (umur 15 ke atas)"),
     _f("pkh_components", "int", "Jumlah komponen PKH (paling banyak 4)"),
+    _f("registered", "bool", "Tercatat di registri (DTSEN, Regsosek, P3KE atau DTKS)"),
     _f("has_kk", "bool", "Keluarga punya nomor KK yang sah"),
     _f("missing_documents", "bool", "Tidak punya KK atau ada anggota tanpa NIK"),
     _f("stunting_risk", "bool", "Keluarga berisiko stunting (P3KE)"),

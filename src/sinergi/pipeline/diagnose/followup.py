@@ -20,6 +20,8 @@ BLOCKED = " (terhalang dokumen: lengkapi KK/NIK di Disdukcapil dulu)"
 KINDS = {
     "exclusion": "Layak {name} tetapi belum menerima",
     "inclusion": "Menerima {name} tetapi tidak memenuhi syarat: verifikasi ulang",
+    "unregistered": "Menerima {name} tetapi tidak ditemukan di registri: padankan atau "
+    "usulkan masuk DTSEN",
     "double": "Tercatat menerima {name} lebih dari sekali dalam satu periode",
 }
 

@@ -4,7 +4,8 @@ Derived fields and deprivation dimensions are computed in the order the
 settings give them, then each program's eligibility on families or persons,
 then the status of every family (and person) against every program whose list
 was imported: *served* (eligible and received), *exclusion* (eligible, not
-received) or *inclusion* (received, not eligible), and *double* where the same
+received), *inclusion* (received, not eligible) or *unregistered* (received by a
+family no registry knows, so its eligibility is unknown), and *double* where the same
 family or person appears more than once for one program and period. Rules
 are SQL (see :mod:`sinergi.pipeline.diagnose.expressions`) run by DuckDB.
 """
@@ -18,7 +19,8 @@ import polars as pl
 
 from sinergi.pipeline.diagnose.rules import ProgramRule, RuleSet, normalise_period
 
-STATUSES = ("served", "exclusion", "inclusion")
+STATUSES = ("served", "exclusion", "inclusion", "unregistered")
+KINDS = ("exclusion", "inclusion", "unregistered")
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class Assessment:
     Attributes:
         families: family facts, derived fields, ``d_*`` deprivations, ``deprivation_score``,
             ``multidim_poor`` and per program ``eligible_<p>``, ``receives_<p>``,
-            ``exclusion_<p>``, ``inclusion_<p>``, ``double_<p>``.
+            ``exclusion_<p>``, ``inclusion_<p>``, ``unregistered_<p>``, ``double_<p>``.
         persons: person facts and ``eligible_<p>`` for person-level programs.
         statuses: one row per program and family (family programs) or person (person
             programs) that is eligible or received: ``program``, ``level``, ``hid``,
@@ -113,8 +115,7 @@ def assess(
     families = families.join(_family_summary(statuses, persons, rule_set), on="hid", how="left")
     for program in rule_set.programs:
         families = families.with_columns(
-            pl.col(c).fill_null(False)
-            for c in (f"exclusion_{program.id}", f"inclusion_{program.id}", f"double_{program.id}")
+            pl.col(f"{kind}_{program.id}").fill_null(False) for kind in (*KINDS, "double")
         )
     return Assessment(families, persons, statuses, listed)
 
@@ -167,7 +168,7 @@ def _statuses(
         pl.col(f"eligible_{program.id}").alias("eligible"),
         pl.col(f"receives_{program.id}").alias("received"),
     ).filter(pl.col("eligible") | pl.col("received"))
-    area = families.select("hid", "area_code")
+    area = families.select("hid", "area_code", "registered")
     flagged = doubles.filter(pl.col("program_id") == program.id).select(
         pl.col("unit").alias(unit), "double"
     )
@@ -179,7 +180,9 @@ def _statuses(
             .then(pl.lit("served"))
             .when(pl.col("eligible"))
             .then(pl.lit("exclusion"))
-            .otherwise(pl.lit("inclusion")),
+            .when(pl.col("registered"))
+            .then(pl.lit("inclusion"))
+            .otherwise(pl.lit("unregistered")),
             double=pl.col("double").fill_null(False),
         )
         .select(*_STATUS_COLUMNS)
@@ -224,7 +227,7 @@ def _family_summary(
         *(
             ((pl.col("program") == p.id) & (pl.col("status") == kind)).any().alias(f"{kind}_{p.id}")
             for p in rule_set.programs
-            for kind in ("exclusion", "inclusion")
+            for kind in KINDS
         ),
         *(
             ((pl.col("program") == p.id) & pl.col("double")).any().alias(f"double_{p.id}")
