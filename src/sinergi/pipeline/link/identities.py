@@ -152,7 +152,9 @@ def assign_families(
 
     Each person takes one KK (the most common among their records, the most
     trusted source breaking ties) and one source family (``source`` +
-    ``family_id`` of that record). Persons sharing either are one family.
+    ``family_id`` of its most trusted record that has one). A person joins its
+    source family, or its KK when it has none; a source family joins the KK
+    most of its members carry, and the family most of its members belong to.
     A person with neither is a family of one.
 
     Returns ``families`` (``hid``, ``kk``, ``head_pid``, ``members``,
@@ -180,12 +182,41 @@ def assign_families(
     anchor = kk.join(family_ref, on="pid", how="full", coalesce=True).select(
         "pid", "kk", "family_ref"
     )
-    edges = [
-        (f"p:{pid}", other)
-        for pid, kk, ref in anchor.iter_rows()
-        for other in (f"k:{kk}" if kk else None, f"f:{ref}" if ref else None)
-        if other
-    ]
+    # One anchor per person: its registry family, else its KK. A person wrongly merged
+    # from two households carries one's KK and the other's family; joining on both would
+    # glue the two households together. Registry families meet KKs through their members'
+    # most common KK instead.
+    family_kk = (
+        anchor.filter(pl.col("family_ref").is_not_null(), pl.col("kk").is_not_null())
+        .group_by("family_ref", "kk")
+        .agg(pl.len().alias("n"))
+        .sort(["family_ref", "n", "kk"], descending=[False, True, False])
+        .group_by("family_ref", maintain_order=True)
+        .agg(pl.col("kk").first())
+    )
+    # A family of another source (P3KE's) joins the family most of its members belong to,
+    # so a member whose P3KE row found no match still lands in the right family.
+    family_family = (
+        ranked.filter(pl.col("family_ref").is_not_null())
+        .select("pid", pl.col("family_ref").alias("other"))
+        .unique()
+        .join(anchor.select("pid", "family_ref"), on="pid")
+        .group_by("other", "family_ref")
+        .agg(pl.len().alias("n"))
+        .sort(["other", "n", "family_ref"], descending=[False, True, False])
+        .group_by("other", maintain_order=True)
+        .agg(pl.col("family_ref").first())
+        .filter(pl.col("other") != pl.col("family_ref"))
+    )
+    edges = (
+        [
+            (f"p:{pid}", f"f:{ref}" if ref else f"k:{kk}")
+            for pid, kk, ref in anchor.iter_rows()
+            if ref or kk
+        ]
+        + [(f"f:{ref}", f"k:{kk}") for ref, kk in family_kk.iter_rows()]
+        + [(f"f:{other}", f"f:{ref}") for other, ref in family_family.iter_rows()]
+    )
     find = component_of(edges)
     membership = persons.select("pid").with_columns(
         pl.col("pid")
