@@ -8,6 +8,9 @@ import polars as pl
 
 from sinergi.pipeline.link.identities import assign_families, assign_ids, best_values
 
+KK_A = "5205011701100002"
+KK_B = "5205011701100003"
+
 
 def _membership(groups: dict[str, list[str]]) -> pl.DataFrame:
     return pl.DataFrame(
@@ -94,3 +97,50 @@ def test_a_family_keeps_the_registry_kk_when_most_records_have_none() -> None:
     assert families.height == 1
     assert families.row(0, named=True)["kk"] == "5205011701100002"
     assert families.row(0, named=True)["members"] == 2
+
+
+def test_one_wrongly_merged_person_does_not_glue_two_households() -> None:
+    # P9 holds one record of each household: its KK says household A, its DTSEN family B.
+    records = pl.DataFrame(
+        {
+            "record_key": ["dtsen:a1", "dtsen:a2", "dtsen:b1", "dtsen:b2", "pkh:x", "dtsen:x"],
+            "pid": ["PA1", "PA2", "PB1", "PB2", "P9", "P9"],
+            "source": ["dtsen", "dtsen", "dtsen", "dtsen", "pkh", "dtsen"],
+            "kk": [KK_A, KK_A, KK_B, KK_B, KK_A, None],
+            "family_id": ["A", "A", "B", "B", None, "B"],
+        }
+    )
+    persons = pl.DataFrame(
+        {
+            "pid": ["PA1", "PA2", "PB1", "PB2", "P9"],
+            "kk": [None] * 5,
+            "relationship": ["1", "2", "1", "2", "3"],
+            "area_code": ["52.05.01.2001"] * 5,
+        }
+    )
+    membership = assign_families(records, persons, previous=None)["membership"]
+    family = dict(zip(membership["pid"], membership["hid"], strict=True))
+    assert family["PA1"] == family["PA2"] != family["PB1"] == family["PB2"] == family["P9"]
+
+
+def test_a_member_whose_p3ke_row_found_no_match_joins_the_dtsen_family() -> None:
+    records = pl.DataFrame(
+        {
+            "record_key": ["dtsen:1", "p3ke:1", "dtsen:2", "p3ke:2", "p3ke:3"],
+            "pid": ["P1", "P1", "P2", "P2", "P2bis"],
+            "source": ["dtsen", "p3ke_individu", "dtsen", "p3ke_individu", "p3ke_individu"],
+            "kk": [KK_A, None, KK_A, None, None],
+            "family_id": ["D7", "K3", "D7", "K3", "K3"],
+        }
+    )
+    persons = pl.DataFrame(
+        {
+            "pid": ["P1", "P2", "P2bis"],
+            "kk": [None] * 3,
+            "relationship": ["1", "3", "3"],
+            "area_code": ["52.05.01.2001"] * 3,
+        }
+    )
+    families = assign_families(records, persons, previous=None)["families"]
+    assert families.height == 1
+    assert families.row(0, named=True)["members"] == 3
