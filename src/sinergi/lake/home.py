@@ -116,6 +116,37 @@ def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     )
 
 
+LATEST = "LATEST"
+
+
+def write_run(
+    home: DataHome, kind: str, run_id: str, tables: dict[str, Any], manifest: dict[str, Any]
+) -> Path:
+    """Write a pipeline run's Polars tables and manifest to ``<home>/<kind>/<run_id>/``, then
+    point ``<kind>/LATEST`` at it; a run that fails leaves nothing behind."""
+    target = home.root / kind / run_id
+    with write_atomically(target) as partial:
+        partial.mkdir(parents=True)
+        for name, table in tables.items():
+            table.write_parquet(partial / f"{name}.parquet")
+        (partial / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n",
+            encoding="utf-8",
+        )
+    with write_atomically(home.root / kind / LATEST) as partial:
+        partial.write_text(run_id + "\n", encoding="utf-8")
+    return target
+
+
+def latest_run_folder(home: DataHome, kind: str) -> Path | None:
+    """The folder of the latest finished run of ``kind`` (``linked``, ``diagnostics``)."""
+    pointer = home.root / kind / LATEST
+    if not pointer.exists():
+        return None
+    folder = home.root / kind / pointer.read_text(encoding="utf-8").strip()
+    return folder if folder.is_dir() else None
+
+
 @contextmanager
 def write_atomically(target: Path) -> Iterator[Path]:
     """Yield a hidden partial path beside ``target``; rename it into place only on success.

@@ -20,11 +20,11 @@ from typing import Any
 
 import polars as pl
 
-from sinergi.errors import PipelineError
 from sinergi.lake.home import DataHome
 from sinergi.pipeline.diagnose import facts
 from sinergi.pipeline.diagnose.rules import ProgramRule, RuleSet
 from sinergi.pipeline.diagnose.status import Assessment, assess, list_codes
+from sinergi.pipeline.link.evaluate import truth_records as link_truth_records
 
 MEASURES = ("exclusion", "inclusion")
 
@@ -39,12 +39,12 @@ def evaluate(
     persons; ``overall`` pools both kinds of units.
     """
     records = pl.read_parquet(link_folder / "records.parquet")
-    truth_records = _truth_records(truth_dir)
+    truth_records = link_truth_records(truth_dir)
     codes = list_codes(rule_set)
     rows = facts.snapshot_rows(home, records)
 
     truth = _assess_truth(truth_dir, rows, truth_records, rule_set, codes, as_of)
-    baseline = _assess_nik_only(home, records, rule_set, codes, as_of)
+    baseline_records, baseline = _assess_nik_only(home, records, rule_set, codes, as_of)
     programs = [p for p in rule_set.programs if p.id in truth.listed]
     result: dict[str, Any] = {"programs": [p.id for p in programs]}
     for measure in MEASURES:
@@ -52,27 +52,11 @@ def evaluate(
             name: _scores(found, _owners(found_records, truth_records), truth, programs, measure)
             for name, found, found_records in (
                 ("sinergi", assessment, records),
-                ("nik_only", baseline.assessment, baseline.records),
+                ("nik_only", baseline, baseline_records),
             )
         }
     result["desil_true_agreement"] = _desil_agreement(truth_dir)
     return result
-
-
-def _truth_records(truth_dir: Path) -> pl.DataFrame:
-    path = truth_dir / "records.parquet"
-    if not path.exists():
-        raise PipelineError(
-            f"Berkas kebenaran {path} tidak ada; berikan folder `truth` hasil `sinergi synth`.",
-            english=f"No truth file {path}; pass the truth folder of `sinergi synth`",
-            code="TRUTH_MISSING",
-        )
-    return pl.read_parquet(path).select(
-        pl.col("file").str.split("/").list.last().alias("file_name"),
-        pl.col("row").cast(pl.Int64),
-        pl.col("person_id").cast(pl.String).alias("true_pid"),
-        pl.col("household_id").cast(pl.String).alias("true_hid"),
-    )
 
 
 def _owners(records: pl.DataFrame, truth: pl.DataFrame) -> dict[str, pl.DataFrame]:
@@ -138,12 +122,6 @@ def _pr(hits: int, found: int, recalled: int, true: int) -> dict[str, Any]:
         "recall": round(recall, 4),
         "f1": round(f1, 4),
     }
-
-
-class _Baseline:
-    def __init__(self, records: pl.DataFrame, assessment: Assessment) -> None:
-        self.records = records
-        self.assessment = assessment
 
 
 def _assess_truth(
@@ -222,8 +200,9 @@ def _assess_truth(
 
 def _assess_nik_only(
     home: DataHome, records: pl.DataFrame, rule_set: RuleSet, codes: dict[str, str], as_of: date
-) -> _Baseline:
-    """One person per valid NIK (else per record), one family per KK (else per person)."""
+) -> tuple[pl.DataFrame, Assessment]:
+    """One person per valid NIK (else per record), one family per KK (else per person):
+    the records with those ids, and their assessment."""
     keyed = records.with_columns(
         pid=pl.coalesce(
             pl.concat_str(pl.lit("N"), "nik_valid"), pl.concat_str(pl.lit("R"), "record_key")
@@ -266,7 +245,7 @@ def _assess_nik_only(
     )
     inputs = facts.gather_records(home, keyed, persons, families, rule_set.settings)
     base_persons, base_families = facts.base_facts(inputs, rule_set.settings, codes, as_of)
-    return _Baseline(keyed, assess(base_persons, base_families, inputs.receipts, rule_set))
+    return keyed, assess(base_persons, base_families, inputs.receipts, rule_set)
 
 
 def _desil_agreement(truth_dir: Path) -> dict[str, Any]:

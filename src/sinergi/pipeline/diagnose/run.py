@@ -16,13 +16,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
 from sinergi import __version__
 from sinergi.errors import PipelineError
-from sinergi.lake.home import DataHome, current_user, read_manifest, write_atomically
+from sinergi.lake.home import DataHome, current_user, latest_run_folder, read_manifest, write_run
 from sinergi.pipeline.diagnose import facts
 from sinergi.pipeline.diagnose.aggregate import aggregates
 from sinergi.pipeline.diagnose.distribution import check_distribution
@@ -32,7 +31,6 @@ from sinergi.pipeline.diagnose.status import Assessment, assess, list_codes
 from sinergi.pipeline.link.run import latest_run
 from sinergi.pipeline.stages import Stage, StageTimer
 
-LATEST = "LATEST"
 STAGES = ("Memeriksa aturan", "Membaca register", "Menerapkan aturan", "Merangkum", "Menulis hasil")
 
 
@@ -102,11 +100,10 @@ def diagnose(
         "listed_programs": list(assessment.listed),
         "extreme_basis": rule_set.settings.extreme_basis,
         "counts": {name: table.height for name, table in tables.items()},
+        "seconds": timer.seconds,  # up to writing
     }
     with timer("Menulis hasil"):
-        folder = _write(home, run_id, tables, manifest)
-    manifest["seconds"] = timer.seconds
-    (folder / "manifest.json").write_text(_json(manifest), encoding="utf-8")
+        folder = write_run(home, "diagnostics", run_id, tables, manifest)
     return DiagnosisRun(
         run_id, folder, link_folder.name, reference, rule_set, tables, timer.seconds
     )
@@ -141,32 +138,10 @@ def _period_end(period: str) -> date | None:
 
 def latest_diagnosis(home: DataHome) -> Path | None:
     """The folder of the latest finished diagnosis, if any."""
-    pointer = home.root / "diagnostics" / LATEST
-    if not pointer.exists():
-        return None
-    folder = home.root / "diagnostics" / pointer.read_text(encoding="utf-8").strip()
-    return folder if folder.is_dir() else None
+    return latest_run_folder(home, "diagnostics")
 
 
 def assessment_of(run: DiagnosisRun) -> Assessment:
     """The family, person and status tables of a run, as one assessment."""
     listed = tuple(run.tables["programs"].filter(pl.col("listed"))["program"].to_list())
     return Assessment(run.tables["families"], run.tables["persons"], run.tables["statuses"], listed)
-
-
-def _write(
-    home: DataHome, run_id: str, tables: dict[str, pl.DataFrame], manifest: dict[str, Any]
-) -> Path:
-    target = home.root / "diagnostics" / run_id
-    with write_atomically(target) as partial:
-        partial.mkdir(parents=True)
-        for name, table in tables.items():
-            table.write_parquet(partial / f"{name}.parquet")
-        (partial / "manifest.json").write_text(_json(manifest), encoding="utf-8")
-    with write_atomically(home.root / "diagnostics" / LATEST) as partial:
-        partial.write_text(run_id + "\n", encoding="utf-8")
-    return target
-
-
-def _json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"

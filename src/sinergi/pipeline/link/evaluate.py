@@ -19,7 +19,7 @@ import polars as pl
 from sinergi.errors import PipelineError
 from sinergi.pipeline.link.identities import component_of
 
-__all__ = ["evaluate", "pair_scores", "truth_units"]
+__all__ = ["evaluate", "pair_scores", "truth_records", "truth_units"]
 
 
 def evaluate(run_folder: Path, truth_dir: Path) -> dict[str, Any]:
@@ -62,6 +62,12 @@ def truth_units(records: pl.DataFrame, truth_dir: Path) -> pl.DataFrame:
 
 
 def _truth(truth_dir: Path) -> pl.DataFrame:
+    return truth_records(truth_dir).select("file_name", "row", pl.col("true_pid").alias("truth"))
+
+
+def truth_records(truth_dir: Path) -> pl.DataFrame:
+    """Every exported row of ``sinergi synth`` (``file_name``, ``row``) with its true person
+    (``true_pid``) and household (``true_hid``)."""
     path = truth_dir / "records.parquet"
     if not path.exists():
         raise PipelineError(
@@ -72,7 +78,8 @@ def _truth(truth_dir: Path) -> pl.DataFrame:
     return pl.read_parquet(path).select(
         pl.col("file").str.split("/").list.last().alias("file_name"),
         pl.col("row").cast(pl.Int64),
-        pl.col("person_id").cast(pl.String).alias("truth"),
+        pl.col("person_id").cast(pl.String).alias("true_pid"),
+        pl.col("household_id").cast(pl.String).alias("true_hid"),
     )
 
 

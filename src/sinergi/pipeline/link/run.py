@@ -16,7 +16,6 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import polars as pl
@@ -26,7 +25,7 @@ from splink.internals.exceptions import EMTrainingException
 
 from sinergi import __version__
 from sinergi.errors import PipelineError
-from sinergi.lake.home import DataHome, current_user, write_atomically
+from sinergi.lake.home import DataHome, current_user, latest_run_folder, write_run
 from sinergi.pipeline.link import decisions as review_decisions
 from sinergi.pipeline.link.identities import assign_families, assign_ids, best_values
 from sinergi.pipeline.link.model import (
@@ -48,7 +47,6 @@ REVIEW = 0.5  # between REVIEW and ACCEPT a pair goes to the review queue
 DUCKDB_MEMORY = os.environ.get("SINERGI_DUCKDB_MEMORY", "2GB")
 # Below this many distinct identities there are too few pairs to estimate anything.
 MIN_VARIANTS = 100
-LATEST = "LATEST"
 _MODEL = settings()
 _NIK_SAME = gamma(_MODEL, "nik", "sama")
 _NAME_ELSE = gamma(_MODEL, "name", "lainnya")
@@ -119,8 +117,9 @@ def link(home: DataHome, *, user: str | None = None, stage: Stage | None = None)
         "pairs_for_review": int((links["status"] == "ditinjau").sum()),
     }
     with timer("Menulis hasil"):
-        folder = _write(
+        folder = write_run(
             home,
+            "linked",
             run_id,
             {
                 "records": records.join(families["membership"], on="pid", how="left"),
@@ -147,11 +146,7 @@ def link(home: DataHome, *, user: str | None = None, stage: Stage | None = None)
 
 def latest_run(home: DataHome) -> Path | None:
     """The folder of the latest finished run, if any."""
-    pointer = home.root / "linked" / LATEST
-    if not pointer.exists():
-        return None
-    folder = home.root / "linked" / pointer.read_text(encoding="utf-8").strip()
-    return folder if folder.is_dir() else None
+    return latest_run_folder(home, "linked")
 
 
 def _trained_linker(variants: pl.DataFrame) -> tuple[Linker, DuckDBAPI]:
@@ -274,20 +269,3 @@ def _review_queue(links: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
             how="left",
         )
     return queue.sort("match_probability", descending=True)
-
-
-def _write(
-    home: DataHome, run_id: str, tables: dict[str, pl.DataFrame], manifest: dict[str, Any]
-) -> Path:
-    target = home.root / "linked" / run_id
-    with write_atomically(target) as partial:
-        partial.mkdir(parents=True)
-        for name, table in tables.items():
-            table.write_parquet(partial / f"{name}.parquet")
-        (partial / "manifest.json").write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n",
-            encoding="utf-8",
-        )
-    with write_atomically(home.root / "linked" / LATEST) as partial:
-        partial.write_text(run_id + "\n", encoding="utf-8")
-    return target
