@@ -22,7 +22,7 @@ from sinergi.pipeline.diagnose.aggregate import (
 )
 from sinergi.pipeline.diagnose.distribution import SUMMARY_COUNTS
 from sinergi.pipeline.diagnose.run import DiagnosisRun
-from sinergi.reports.diagnostics_workbook import write_diagnostics_workbook
+from sinergi.reports.diagnostics_workbook import FOLLOW_UP_COLUMNS, write_diagnostics_workbook
 from sinergi.reports.formats import id_date, id_number, id_percent
 
 SHEETS = {
@@ -83,11 +83,6 @@ COLUMN_LABELS = {
     "combination": "Kombinasi program",
     "share": "Persen",
 }
-
-FOLLOW_UP_COLUMNS = [
-    "desa_code", "desa_name", "district_name", "hid", "head_name", "nik", "kk", "address", "rt",
-    "rw", "desil", "reason", "program", "opd", "members",
-]  # fmt: skip
 
 
 def summary_lines(run: DiagnosisRun) -> list[tuple[str, str]]:
