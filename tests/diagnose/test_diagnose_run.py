@@ -181,3 +181,17 @@ def test_every_field_a_rule_may_name_is_documented_for_users() -> None:
     text = (Path(__file__).parents[2] / "docs" / "diagnose.md").read_text(encoding="utf-8")
     for field in (*FAMILY, *PERSON):
         assert f"| `{field.name}` |" in text, field.name
+
+
+def test_programs_without_a_list_are_named_not_shown_as_hidden_counts(
+    diagnosed: dict[str, object],
+) -> None:
+    book = CalamineWorkbook.from_path(str(diagnosed["workbook"]))
+    rows = book.get_sheet_by_name("Program").to_python()
+    description, header, *data = rows
+    assert header[0] == "Program"
+    assert "Tanpa daftar penerima" in str(description[0])
+    assert "Bantuan Pangan Beras" in str(description[0])
+    listed = _table(diagnosed, "programs").filter(pl.col("listed"))["program"].to_list()
+    assert sorted(str(row[0]) for row in data) == sorted(listed)
+    assert "beras" not in listed

@@ -108,7 +108,7 @@ def summary_lines(run: DiagnosisRun) -> list[tuple[str, str]]:
         ("Keluarga dengan penyandang disabilitas berat", count("severe_disability_families")),
         ("Keluarga dengan pekerja migran", count("migrant_families")),
         ("Keluarga dengan perempuan kepala keluarga", count("female_head")),
-        ("Keluarga tanpa KK atau dengan anggota tanpa NIK", count("missing_documents")),
+        ("Keluarga dengan KK atau NIK tidak ada/tidak sah", count("missing_documents")),
     ]
     for program in run.tables["programs"].filter(pl.col("listed")).iter_rows(named=True):
         coverage = program["coverage"]
@@ -164,7 +164,13 @@ def export_workbook(
             counts, rates = list(SUMMARY_COUNTS), {}
         else:
             counts, rates = count_columns(name, frame), rate_numerators(name, frame)
-        tables[sheet] = (description, suppress_small_counts(frame, k, counts, rates))
+        frame = suppress_small_counts(frame, k, counts, rates)
+        if name == "programs":
+            # In the workbook an empty number is a hidden small count, so programs without a
+            # list (receipt unknown, not zero) are named in the description instead.
+            description += _unlisted(frame, k)
+            frame = frame.filter(pl.col("listed")).drop("level", "listed")
+        tables[sheet] = (description, frame)
     rows = follow_up_rows(run, home.root / "linked" / run.link_run)
     path = workbook_path(home, run, reveal_identifiers)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -192,6 +198,18 @@ def export_workbook(
             },
         )
     return path
+
+
+def _unlisted(programs: pl.DataFrame, k: int) -> str:
+    unlisted = programs.filter(~pl.col("listed"))
+    if unlisted.is_empty():
+        return ""
+    named = [
+        f"{row['name']} (layak "
+        f"{id_number(row['eligible']) if row['eligible'] is not None else f'<{k}'} {row['unit']})"
+        for row in unlisted.iter_rows(named=True)
+    ]
+    return " Tanpa daftar penerima, hanya kelayakan: " + "; ".join(named) + "."
 
 
 def follow_up_rows(run: DiagnosisRun, link_folder: Path) -> pl.DataFrame:

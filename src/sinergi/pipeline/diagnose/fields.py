@@ -68,7 +68,7 @@ FAMILY: tuple[FactField, ...] = (
     _f("pkh_components", "int", "Jumlah komponen PKH (paling banyak 4)"),
     _f("registered", "bool", "Tercatat di registri (DTSEN, Regsosek, P3KE atau DTKS)"),
     _f("has_kk", "bool", "Keluarga punya nomor KK yang sah"),
-    _f("missing_documents", "bool", "Tidak punya KK atau ada anggota tanpa NIK"),
+    _f("missing_documents", "bool", "Tanpa KK yang sah, atau ada anggota tanpa NIK yang sah"),
     _f("stunting_risk", "bool", "Keluarga berisiko stunting (P3KE)"),
     _f("no_assistance", "bool", "Tidak tercatat menerima bansos atau jamsos apa pun"),
     *(_f(name, "text", f"Isian asli: {name}") for name in _HOUSING_TEXT),
