@@ -15,6 +15,7 @@ from sinergi.pipeline.diagnose.distribution import (
     DistributionCheck,
     check_distribution,
 )
+from sinergi.pipeline.diagnose.facts import RECEIPT_INPUTS
 from sinergi.pipeline.diagnose.rules import RuleSet, load_rule_set
 
 DESA = "52.05.01.2001"
@@ -74,18 +75,7 @@ def receipt(
 def check(rule_set: RuleSet, *rows: dict[str, Any]) -> DistributionCheck:
     receipts = pl.DataFrame(
         list(rows),
-        schema={
-            "pid": pl.String,
-            "hid": pl.String,
-            "area_code": pl.String,
-            "program": pl.String,
-            "period": pl.String,
-            "component": pl.String,
-            "amount": pl.Float64,
-            "paid_on": pl.Date,
-            "funding_source": pl.String,
-            "file_name": pl.String,
-        },
+        schema={k: v for k, v in RECEIPT_INPUTS.items() if k != "row"},
     ).with_columns(
         row=pl.int_range(2, pl.len() + 2, dtype=pl.Int64),
         record_key=pl.format("k{}", pl.int_range(pl.len())),

@@ -12,8 +12,11 @@ import pytest
 from sinergi.domain import wilayah
 from sinergi.pipeline.diagnose.facts import (
     FAMILY_ATTRIBUTES,
+    FAMILY_INPUTS,
     PERSON_ATTRIBUTES,
+    PERSON_INPUTS,
     RECEIPT_COLUMNS,
+    RECEIPT_INPUTS,
     RegisterInputs,
     base_facts,
 )
@@ -26,47 +29,6 @@ DESA = "52.05.01.2007"  # O'o, a desa
 KELURAHAN = "52.05.01.1001"  # Bada, a kelurahan
 HOUSING = ("home_ownership", "floor", "wall", "roof", "drinking_water", "lighting")
 HOUSING += ("cooking_fuel", "toilet", "sewage")
-
-PERSON_SCHEMA: dict[str, Any] = {
-    "pid": pl.String,
-    "hid": pl.String,
-    "nik": pl.String,
-    "sex": pl.String,
-    "birth_date": pl.Date,
-    "relationship": pl.String,
-    "presence": pl.String,
-    "school_participation": pl.String,
-    "education": pl.String,
-    "occupation": pl.String,
-    "disability": pl.Boolean,
-    "disability_level": pl.Int64,
-    "chronic_illness": pl.String,
-    "pregnant": pl.Boolean,
-}
-FAMILY_SCHEMA: dict[str, Any] = {
-    "hid": pl.String,
-    "kk": pl.String,
-    "head_pid": pl.String,
-    "area_code": pl.String,
-    "desil": pl.Int64,
-    **dict.fromkeys(HOUSING, pl.String),
-    "floor_area": pl.Float64,
-    "member_count": pl.Int64,
-    "stunting_risk": pl.Boolean,
-}
-RECEIPT_SCHEMA: dict[str, Any] = {
-    "pid": pl.String,
-    "hid": pl.String,
-    "area_code": pl.String,
-    "program": pl.String,
-    "period": pl.String,
-    "component": pl.String,
-    "amount": pl.Float64,
-    "paid_on": pl.Date,
-    "funding_source": pl.String,
-    "file_name": pl.String,
-    "row": pl.Int64,
-}
 
 
 def born(age: int) -> date:
@@ -145,9 +107,9 @@ def register(
     heads = {p["hid"]: p["pid"] for p in persons if p["relationship"] == "1"}
     families = [f | {"head_pid": f["head_pid"] or heads.get(f["hid"])} for f in families]
     return RegisterInputs(
-        pl.DataFrame(persons, schema=PERSON_SCHEMA, orient="row"),
-        pl.DataFrame(families, schema=FAMILY_SCHEMA, orient="row"),
-        pl.DataFrame(list(receipts), schema=RECEIPT_SCHEMA, orient="row"),
+        pl.DataFrame(persons, schema=PERSON_INPUTS, orient="row"),
+        pl.DataFrame(families, schema=FAMILY_INPUTS, orient="row"),
+        pl.DataFrame(list(receipts), schema=RECEIPT_INPUTS, orient="row"),
     )
 
 
@@ -169,9 +131,9 @@ def of_family(families: pl.DataFrame, column: str) -> dict[str, Any]:
 
 
 def test_helpers_fill_every_column_base_facts_reads() -> None:
-    assert set(PERSON_ATTRIBUTES) < set(PERSON_SCHEMA)
-    assert set(FAMILY_ATTRIBUTES) < set(FAMILY_SCHEMA)
-    assert set(RECEIPT_COLUMNS) < set(RECEIPT_SCHEMA)
+    assert set(PERSON_ATTRIBUTES) < set(PERSON_INPUTS)
+    assert set(FAMILY_ATTRIBUTES) < set(FAMILY_INPUTS)
+    assert set(RECEIPT_COLUMNS) < set(RECEIPT_INPUTS)
 
 
 def test_age_turns_on_the_birthday() -> None:

@@ -9,7 +9,13 @@ from typing import Any
 
 import polars as pl
 
-from sinergi.pipeline.diagnose.facts import RegisterInputs, base_facts
+from sinergi.pipeline.diagnose.facts import (
+    FAMILY_INPUTS,
+    PERSON_INPUTS,
+    RECEIPT_INPUTS,
+    RegisterInputs,
+    base_facts,
+)
 from sinergi.pipeline.diagnose.followup import BLOCKED, follow_up
 from sinergi.pipeline.diagnose.rules import load_rule_set
 from sinergi.pipeline.diagnose.status import Assessment, assess, list_codes
@@ -29,46 +35,6 @@ HOUSING = (
     "toilet",
     "sewage",
 )
-PERSONS: dict[str, Any] = {
-    "pid": pl.String,
-    "hid": pl.String,
-    "nik": pl.String,
-    "sex": pl.String,
-    "birth_date": pl.Date,
-    "relationship": pl.String,
-    "presence": pl.String,
-    "school_participation": pl.String,
-    "education": pl.String,
-    "occupation": pl.String,
-    "disability": pl.Boolean,
-    "disability_level": pl.Int64,
-    "chronic_illness": pl.String,
-    "pregnant": pl.Boolean,
-}
-FAMILIES: dict[str, Any] = {
-    "hid": pl.String,
-    "kk": pl.String,
-    "head_pid": pl.String,
-    "area_code": pl.String,
-    "desil": pl.Int64,
-    **dict.fromkeys(HOUSING, pl.String),
-    "floor_area": pl.Float64,
-    "member_count": pl.Int64,
-    "stunting_risk": pl.Boolean,
-}
-RECEIPTS: dict[str, Any] = {
-    "pid": pl.String,
-    "hid": pl.String,
-    "area_code": pl.String,
-    "program": pl.String,
-    "period": pl.String,
-    "component": pl.String,
-    "amount": pl.Float64,
-    "paid_on": pl.Date,
-    "funding_source": pl.String,
-    "file_name": pl.String,
-    "row": pl.Int64,
-}
 
 
 def member(hid: str, pid: str, age: int = 35, **values: Any) -> dict[str, Any]:
@@ -143,9 +109,9 @@ def register(
 ) -> RegisterInputs:
     households = list(households)
     return RegisterInputs(
-        pl.DataFrame([p for _, ps in households for p in ps], schema=PERSONS, orient="row"),
-        pl.DataFrame([f for f, _ in households], schema=FAMILIES, orient="row"),
-        pl.DataFrame(list(receipts), schema=RECEIPTS, orient="row"),
+        pl.DataFrame([p for _, ps in households for p in ps], schema=PERSON_INPUTS, orient="row"),
+        pl.DataFrame([f for f, _ in households], schema=FAMILY_INPUTS, orient="row"),
+        pl.DataFrame(list(receipts), schema=RECEIPT_INPUTS, orient="row"),
     )
 
 

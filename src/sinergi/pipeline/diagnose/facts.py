@@ -48,6 +48,47 @@ FAMILY_ATTRIBUTES = (
     "stunting_risk",
 )
 RECEIPT_COLUMNS = ("program", "period", "component", "amount", "paid_on", "funding_source")
+# The column types of RegisterInputs, for callers that build inputs by hand (tests, notebooks).
+PERSON_INPUTS: dict[str, pl.DataType | type[pl.DataType]] = {
+    "pid": pl.String,
+    "hid": pl.String,
+    "nik": pl.String,
+    "sex": pl.String,
+    "birth_date": pl.Date,
+    "relationship": pl.String,
+    "presence": pl.String,
+    "school_participation": pl.String,
+    "education": pl.String,
+    "occupation": pl.String,
+    "disability": pl.Boolean,
+    "disability_level": pl.Int64,
+    "chronic_illness": pl.String,
+    "pregnant": pl.Boolean,
+}
+FAMILY_INPUTS: dict[str, pl.DataType | type[pl.DataType]] = {
+    "hid": pl.String,
+    "kk": pl.String,
+    "head_pid": pl.String,
+    "area_code": pl.String,
+    "desil": pl.Int64,
+    **{c: pl.String for c in FAMILY_ATTRIBUTES[:-1] if c not in ("floor_area", "member_count")},
+    "floor_area": pl.Float64,
+    "member_count": pl.Int64,
+    "stunting_risk": pl.Boolean,
+}
+RECEIPT_INPUTS: dict[str, pl.DataType | type[pl.DataType]] = {
+    "pid": pl.String,
+    "hid": pl.String,
+    "area_code": pl.String,
+    "program": pl.String,
+    "period": pl.String,
+    "component": pl.String,
+    "amount": pl.Float64,
+    "paid_on": pl.Date,
+    "funding_source": pl.String,
+    "file_name": pl.String,
+    "row": pl.Int64,
+}
 # Persons whose registry rows disagree take the value of the most authoritative source.
 SOURCE_PRIORITY = ("dtsen", "regsosek2022", "p3ke_individu", "p3ke_keluarga", "dtks")
 # Highest education below a completed primary school, as codes (Regsosek/DTSEN) or P3KE labels.
