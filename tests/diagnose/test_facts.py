@@ -20,6 +20,7 @@ from sinergi.pipeline.diagnose.facts import (
     RegisterInputs,
     base_facts,
 )
+from sinergi.pipeline.diagnose.fields import HOUSING_TEXT
 from sinergi.pipeline.diagnose.rules import load_rule_set
 from sinergi.pipeline.diagnose.status import list_codes
 
@@ -27,8 +28,6 @@ RULES = load_rule_set()
 AS_OF = date(2026, 9, 30)
 DESA = "52.05.01.2007"  # O'o, a desa
 KELURAHAN = "52.05.01.1001"  # Bada, a kelurahan
-HOUSING = ("home_ownership", "floor", "wall", "roof", "drinking_water", "lighting")
-HOUSING += ("cooking_fuel", "toilet", "sewage")
 
 
 def born(age: int) -> date:
@@ -70,7 +69,7 @@ def family(hid: str = "H1", **values: Any) -> dict[str, Any]:
         "head_pid": None,
         "area_code": DESA,
         "desil": 5,
-        **dict.fromkeys(HOUSING, "1"),
+        **dict.fromkeys(HOUSING_TEXT, "1"),
         "floor_area": 100.0,
         "member_count": None,
         "stunting_risk": False,

@@ -16,6 +16,7 @@ from sinergi.pipeline.diagnose.facts import (
     RegisterInputs,
     base_facts,
 )
+from sinergi.pipeline.diagnose.fields import HOUSING_TEXT
 from sinergi.pipeline.diagnose.followup import BLOCKED, follow_up
 from sinergi.pipeline.diagnose.rules import load_rule_set
 from sinergi.pipeline.diagnose.status import Assessment, assess, list_codes
@@ -24,17 +25,6 @@ RULES = load_rule_set()
 AS_OF = date(2026, 9, 30)
 DESA = "52.05.01.2008"  # Katua, a desa
 KELURAHAN = "52.05.01.1002"  # Bali, a kelurahan
-HOUSING = (
-    "home_ownership",
-    "floor",
-    "wall",
-    "roof",
-    "drinking_water",
-    "lighting",
-    "cooking_fuel",
-    "toilet",
-    "sewage",
-)
 
 
 def member(hid: str, pid: str, age: int = 35, **values: Any) -> dict[str, Any]:
@@ -71,7 +61,7 @@ def household(
         "head_pid": head["pid"],
         "area_code": DESA,
         "desil": desil,
-        **dict.fromkeys(HOUSING, "1"),
+        **dict.fromkeys(HOUSING_TEXT, "1"),
         "floor_area": 100.0,
         "member_count": None,
         "stunting_risk": False,

@@ -21,6 +21,7 @@ import polars as pl
 from sinergi.domain import wilayah
 from sinergi.errors import PipelineError
 from sinergi.lake.home import SNAPSHOT_DATA, DataHome
+from sinergi.pipeline.diagnose.fields import HOUSING_TEXT
 from sinergi.pipeline.diagnose.rules import Settings
 
 PERSON_ATTRIBUTES = (
@@ -33,20 +34,7 @@ PERSON_ATTRIBUTES = (
     "chronic_illness",
     "pregnant",
 )
-FAMILY_ATTRIBUTES = (
-    "home_ownership",
-    "floor_area",
-    "floor",
-    "wall",
-    "roof",
-    "drinking_water",
-    "lighting",
-    "cooking_fuel",
-    "toilet",
-    "sewage",
-    "member_count",
-    "stunting_risk",
-)
+FAMILY_ATTRIBUTES = (*HOUSING_TEXT, "floor_area", "member_count", "stunting_risk")
 RECEIPT_COLUMNS = ("program", "period", "component", "amount", "paid_on", "funding_source")
 # The column types of RegisterInputs, for callers that build inputs by hand (tests, notebooks).
 PERSON_INPUTS: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -71,7 +59,7 @@ FAMILY_INPUTS: dict[str, pl.DataType | type[pl.DataType]] = {
     "head_pid": pl.String,
     "area_code": pl.String,
     "desil": pl.Int64,
-    **{c: pl.String for c in FAMILY_ATTRIBUTES[:-1] if c not in ("floor_area", "member_count")},
+    **dict.fromkeys(HOUSING_TEXT, pl.String),
     "floor_area": pl.Float64,
     "member_count": pl.Int64,
     "stunting_risk": pl.Boolean,

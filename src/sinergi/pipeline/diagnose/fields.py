@@ -29,7 +29,7 @@ def _f(name: str, kind: FieldType, meaning: str, values: tuple[str, ...] = ()) -
     return FactField(name, kind, meaning, values)
 
 
-_HOUSING_TEXT = (
+HOUSING_TEXT = (  # the housing answers as registries write them (codes or labels)
     "home_ownership",
     "floor",
     "wall",
@@ -71,7 +71,7 @@ FAMILY: tuple[FactField, ...] = (
     _f("missing_documents", "bool", "Tanpa KK yang sah, atau ada anggota tanpa NIK yang sah"),
     _f("stunting_risk", "bool", "Keluarga berisiko stunting (P3KE)"),
     _f("no_assistance", "bool", "Tidak tercatat menerima bansos atau jamsos apa pun"),
-    *(_f(name, "text", f"Isian asli: {name}") for name in _HOUSING_TEXT),
+    *(_f(name, "text", f"Isian asli: {name}") for name in HOUSING_TEXT),
     _f("floor_area", "float", "Luas lantai (m²)"),
     _f("floor_area_per_capita", "float", "Luas lantai per anggota (m²)"),
     _f("owns_house", "bool", "Rumah milik sendiri"),
