@@ -1,0 +1,1 @@
+"""Poverty statistics from survey microdata: design-based estimates, inequality, small areas."""
