@@ -28,6 +28,7 @@ demo: $(VENV)/.installed
 	$(BIN)/sinergi import $(DEMO_DIR)/sources --home $(DEMO_HOME) --wilayah 52.05
 	$(BIN)/sinergi link --home $(DEMO_HOME) --evaluate $(DEMO_DIR)/truth
 	$(BIN)/sinergi diagnose --home $(DEMO_HOME) --evaluate $(DEMO_DIR)/truth
+	$(BIN)/sinergi stats --home $(DEMO_HOME) --lines gk_52.05_2024-03_total,ext_usd190_00_2021-03
 
 test: $(VENV)/.installed lint
 	$(BIN)/pytest

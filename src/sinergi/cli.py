@@ -470,6 +470,109 @@ def _print_diagnosis_quality(quality: dict[str, Any]) -> None:
     console.print(scores)
 
 
+@app.command("stats")
+def stats_(
+    survey: Annotated[
+        str | None,
+        typer.Argument(help="ID impor survei rumah tangga (bawaan: survei terbaru)."),
+    ] = None,
+    lines: Annotated[
+        str | None,
+        typer.Option(
+            help="ID garis kemiskinan, dipisah koma (bawaan: GK BPS kabupaten terbaru dan "
+            "garis ekstrem USD 2,15 PPP 2017). Satu basis satu garis, atau sepasang "
+            "perkotaan/perdesaan.",
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(help="Kolom survei tambahan untuk pengelompokan, dipisah koma."),
+    ] = None,
+    home: Annotated[
+        Path | None,
+        typer.Option(help="Folder data (bawaan: ./sinergi-data).", envvar="SINERGI_HOME"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Tanpa bilah kemajuan.")] = False,
+) -> None:
+    """Angka kemiskinan dari survei: P0, P1, P2, jumlah penduduk miskin, ketimpangan.
+
+    Dengan galat baku menurut rancangan sampel (strata dan PSU), selang kepercayaan 95%
+    dan tanda keandalan BPS; per kabupaten, perkotaan/perdesaan dan kecamatan; lalu
+    model Fay-Herriot untuk setiap kecamatan. Hasil ada di stats/<run>/.
+
+    Contoh:
+
+        sinergi stats --lines gk_52.05_2024-03_total,ext_usd190_00_2021-03
+    """
+    import polars as pl
+
+    from sinergi.lake.home import DataHome
+    from sinergi.pipeline.stats.run import STAGES, poverty_statistics
+
+    data_home = DataHome.resolve(home)
+    try:
+        with _stages(quiet or as_json, STAGES) as stage:
+            run = poverty_statistics(
+                data_home,
+                survey=survey,
+                line_ids=[x for x in (lines or "").split(",") if x.strip()] or None,
+                by=[x.strip() for x in (by or "").split(",") if x.strip()],
+                stage=stage,
+            )
+    except SinergiError as error:
+        log.info("stats failed: %s (%s)", error.english, error.code)
+        err_console.print(f"[red]Gagal:[/red] {error}")
+        raise typer.Exit(1) from error
+    estimates = run.tables["estimates"]
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "run_id": run.run_id,
+                    "folder": str(run.folder),
+                    "lines": {c.basis: [line.line_id for line in c.lines] for c in run.lines},
+                    "estimates": estimates.filter(pl.col("level") != "kecamatan").to_dicts(),
+                    "small_areas": run.tables["small_areas"].to_dicts(),
+                },
+                default=str,
+            )
+        )
+        return
+    main = estimates.filter(
+        pl.col("level").is_in(["kabupaten", "perkotaan"]),
+        pl.col("indicator").is_in(["P0", "P1", "P2"]),
+    )
+    table = Table("Basis", "Wilayah", "Ukuran", "Nilai", "SK 95%", "KK", "Keandalan",
+                  title=f"Kemiskinan menurut survei {run.survey['period']}")  # fmt: skip
+    for row in main.iter_rows(named=True):
+        table.add_row(
+            row["basis"],
+            {"rural": "perdesaan", "urban": "perkotaan"}.get(row["group"] or "", "kabupaten"),
+            row["indicator"],
+            f"{row['value']:.2f}".replace(".", ","),
+            f"{row['ci_low']:.2f} – {row['ci_high']:.2f}".replace(".", ","),
+            f"{row['cv'] * 100:.1f}%".replace(".", ",") if row["cv"] is not None else "-",
+            _RELIABILITY.get(row["reliability"], "-"),
+        )
+    console.print(table)
+    areas = Table("Kecamatan", "P0 langsung", "P0 model", "KK model", "Sampel",
+                  title="Peta kemiskinan kecamatan (Fay-Herriot, berbasis model)")  # fmt: skip
+    for row in run.tables["small_areas"].iter_rows(named=True):
+        areas.add_row(
+            row["district_name"],
+            f"{row['direct']:.1f}".replace(".", ",") if row["direct"] is not None else "-",
+            f"{row['estimate']:.1f}".replace(".", ","),
+            f"{row['cv'] * 100:.0f}%" if row["cv"] == row["cv"] else "-",
+            id_number(int(row["n_households"] or 0)),
+        )
+    console.print(areas)
+    console.print(f"Hasil: {run.folder}")
+
+
+_RELIABILITY = {"reliable": "andal", "caution": "hati-hati", "unreliable": "tidak andal"}
+
+
 @app.command("review")
 def review(
     export: Annotated[
