@@ -43,6 +43,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/import_files.py
 	$(BIN)/python benchmarks/link.py
 	$(BIN)/python benchmarks/pipeline.py
+	$(BIN)/python benchmarks/stats.py
 
 # Re-pin after editing pyproject.toml: the lock carries versions and hashes only.
 lock: | $(UV)
