@@ -534,6 +534,7 @@ def stats_(
                     "lines": {c.basis: [line.line_id for line in c.lines] for c in run.lines},
                     "estimates": estimates.filter(pl.col("level") != "kecamatan").to_dicts(),
                     "small_areas": run.tables["small_areas"].to_dicts(),
+                    "targets": run.tables["targets"].to_dicts(),
                 },
                 default=str,
             )
@@ -567,6 +568,19 @@ def stats_(
             id_number(int(row["n_households"] or 0)),
         )
     console.print(areas)
+    goals = Table("Target", "Tahun", "Perkiraan", "Selisih", "Turun per tahun", "Tercapai",
+                  title="Kemajuan menuju target")  # fmt: skip
+    for row in run.tables["targets"].iter_rows(named=True):
+        needed = row["reduction_per_year"]
+        goals.add_row(
+            f"{row['indicator']} {row['bound']}".replace(".", ","),
+            str(row["year"]),
+            f"{row['estimate']:.2f}".replace(".", ","),
+            f"{row['gap_points']:+.2f} poin".replace(".", ","),
+            f"{needed:.2f} poin".replace(".", ",") if needed is not None else "-",
+            "ya" if row["met"] else "belum",
+        )
+    console.print(goals)
     console.print(f"Hasil: {run.folder}")
 
 

@@ -2,8 +2,9 @@
 
 For each line basis (never mixed): P0, P1, P2, the number of poor and inequality
 for the regency, urban/rural and each kecamatan, with design-based standard
-errors; then a Fay–Herriot estimate of P0 for every kecamatan of the regency,
-sampled or not, using the latest diagnosis' registry aggregates as covariates.
+errors; a Fay–Herriot estimate of P0 for every kecamatan of the regency,
+sampled or not, using the latest diagnosis' registry aggregates as covariates;
+and the progress to the regency's targets.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from sinergi.pipeline.stages import Stage, StageTimer
 from sinergi.pipeline.stats.fay_herriot import fit_fay_herriot, mse_to_cv
 from sinergi.pipeline.stats.lines import LineChoice, choose_lines, line_per_household, lines_by_id
 from sinergi.pipeline.stats.poverty import poverty_table
+from sinergi.pipeline.stats.targets import progress
 
 STAGES = ("Membaca survei", "Menghitung angka langsung", "Model area kecil", "Menulis hasil")
 # The registry share that predicts a kecamatan's poverty rate (from `sinergi diagnose`); one
@@ -73,7 +75,12 @@ def poverty_statistics(
     with timer("Model area kecil"):
         small_areas = _small_areas(home, regency, direct, lines[0])
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    tables = {"estimates": direct, "small_areas": small_areas}
+    survey_year = int(str(manifest["period"])[:4])
+    tables = {
+        "estimates": direct,
+        "small_areas": small_areas,
+        "targets": progress(direct, regency, survey_year),
+    }
     with timer("Menulis hasil"):
         folder = write_run(
             home,
