@@ -18,7 +18,7 @@ from sinergi.pipeline.diagnose.aggregate import (
     suppress_small_counts,
 )
 from sinergi.pipeline.diagnose.rules import RuleSet, load_rule_set
-from sinergi.pipeline.diagnose.status import Assessment
+from sinergi.pipeline.diagnose.status import STATUS_SCHEMA, Assessment
 
 RULES = load_rule_set()
 PROGRAMS = [p.id for p in RULES.programs]
@@ -75,19 +75,6 @@ def persons_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
     )
     defaults = {f"eligible_{p}": False for p in person_programs}
     return pl.DataFrame([defaults | row for row in rows], schema=schema, orient="row")
-
-
-STATUS_SCHEMA = {
-    "program": pl.String,
-    "level": pl.String,
-    "hid": pl.String,
-    "pid": pl.String,
-    "area_code": pl.String,
-    "eligible": pl.Boolean,
-    "received": pl.Boolean,
-    "status": pl.String,
-    "double": pl.Boolean,
-}
 
 
 def status(

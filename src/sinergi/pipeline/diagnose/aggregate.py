@@ -53,6 +53,19 @@ POCKET_COMPONENTS = {
     "unserved_share": "unserved_share",
 }
 
+# Counts of families with a flag, per area, in the order of the `areas` table.
+_FAMILY_FLAG_COUNTS = (
+    "unassisted",
+    "ats_children",
+    "elderly_alone",
+    "female_head",
+    "disabled_families",
+    "severe_disability_families",
+    "migrant_families",
+    "missing_documents",
+    "rtlh",
+)
+
 # Columns of each table that count people or families; program and dimension columns of
 # `areas` and every program column of `complementarity_matrix` are found by count_columns.
 COUNT_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -62,15 +75,7 @@ COUNT_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "persons",
             "extreme_poor",
             "multidim_poor",
-            "unassisted",
-            "ats_children",
-            "elderly_alone",
-            "female_head",
-            "disabled_families",
-            "severe_disability_families",
-            "migrant_families",
-            "missing_documents",
-            "rtlh",
+            *_FAMILY_FLAG_COUNTS,
         ),
         "programs": (
             "eligible",
@@ -315,15 +320,7 @@ def _areas(
         "multidim_poor_share",
         "deprivation_mean",
         *_dimensions(rule_set),
-        "unassisted",
-        "ats_children",
-        "elderly_alone",
-        "female_head",
-        "disabled_families",
-        "severe_disability_families",
-        "migrant_families",
-        "missing_documents",
-        "rtlh",
+        *_FAMILY_FLAG_COUNTS,
         *(f"{kind}_{p}" for p in listed for kind in (*_AREA_PROGRAM_COUNTS, "coverage")),
     ]
     return areas.select(columns).sort("area_code")

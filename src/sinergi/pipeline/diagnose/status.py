@@ -185,37 +185,25 @@ def _statuses(
             .otherwise(pl.lit("unregistered")),
             double=pl.col("double").fill_null(False),
         )
-        .select(*_STATUS_COLUMNS)
+        .select(*STATUS_SCHEMA)
     )
 
 
-_STATUS_COLUMNS = (
-    "program",
-    "level",
-    "hid",
-    "pid",
-    "area_code",
-    "eligible",
-    "received",
-    "status",
-    "double",
-)
+STATUS_SCHEMA: dict[str, type[pl.DataType]] = {
+    "program": pl.String,
+    "level": pl.String,
+    "hid": pl.String,
+    "pid": pl.String,
+    "area_code": pl.String,
+    "eligible": pl.Boolean,
+    "received": pl.Boolean,
+    "status": pl.String,
+    "double": pl.Boolean,
+}
 
 
 def _empty_statuses() -> pl.DataFrame:
-    return pl.DataFrame(
-        schema={
-            "program": pl.String,
-            "level": pl.String,
-            "hid": pl.String,
-            "pid": pl.String,
-            "area_code": pl.String,
-            "eligible": pl.Boolean,
-            "received": pl.Boolean,
-            "status": pl.String,
-            "double": pl.Boolean,
-        }
-    )
+    return pl.DataFrame(schema=STATUS_SCHEMA)
 
 
 def _family_summary(

@@ -306,7 +306,7 @@ def total(
         >>> e.value, e.se
         (120.0, 20.0)
     """
-    values = _values(y, design, "y")
+    values = as_numbers(y, design.n_units, "y")
     grouping = _domain_grouping(domain, design)
     point, score = _total_parts(values, design, grouping)
     variance = _variance(design, grouping, score)
@@ -330,8 +330,8 @@ def ratio(
         >>> ratio(np.array([1.0, 0.0, 1.0, 1.0]), np.ones(4), d).value
         0.75
     """
-    numerator = _values(y, design, "y")
-    denominator = _values(x, design, "x")
+    numerator = as_numbers(y, design.n_units, "y")
+    denominator = as_numbers(x, design.n_units, "x")
     grouping = _domain_grouping(domain, design)
     point, score = _ratio_parts(numerator, denominator, design, grouping)
     if grouping.units[_DOMAIN] and not math.isfinite(float(point[_DOMAIN])):
@@ -354,7 +354,7 @@ def total_by(
 
     Each group is a domain of the whole design (zero outside the group).
     """
-    values = _values(y, design, "y")
+    values = as_numbers(y, design.n_units, "y")
     labels, codes = _codes(groups, "groups", design.n_units)
     grouping = _Grouping.build(design, codes, labels.size)
     point, score = _total_parts(values, design, grouping)
@@ -375,8 +375,8 @@ def ratio_by(
     Each group is a domain of the whole design (zero outside the group). A group
     whose denominator is zero gets a ratio that is not a number.
     """
-    numerator = _values(y, design, "y")
-    denominator = _values(x, design, "x")
+    numerator = as_numbers(y, design.n_units, "y")
+    denominator = as_numbers(x, design.n_units, "x")
     labels, codes = _codes(groups, "groups", design.n_units)
     grouping = _Grouping.build(design, codes, labels.size)
     point, score = _ratio_parts(numerator, denominator, design, grouping)
@@ -566,7 +566,8 @@ def _single(result: GroupEstimates) -> Estimate:
     return result.estimate(_DOMAIN)
 
 
-def _values(y: npt.ArrayLike, design: Design, name: str) -> FloatArray:
+def as_numbers(y: npt.ArrayLike, n: int, name: str) -> FloatArray:
+    """``y`` as ``n`` finite floats, or a clear error naming ``name``."""
     try:
         values = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError):
@@ -575,10 +576,10 @@ def _values(y: npt.ArrayLike, design: Design, name: str) -> FloatArray:
             english=f"The values of {name} must be numbers.",
             code="STATS_BAD_VALUES",
         ) from None
-    if values.shape != (design.n_units,):
+    if values.shape != (n,):
         raise PipelineError(
-            f"{name} berisi {values.size} nilai, desain berisi {design.n_units} unit.",
-            english=f"{name} holds {values.size} values; the design holds {design.n_units} units.",
+            f"{name} berisi {values.size} nilai, desain berisi {n} unit.",
+            english=f"{name} holds {values.size} values; the design holds {n} units.",
             code="STATS_LENGTH_MISMATCH",
         )
     if not np.isfinite(values).all():

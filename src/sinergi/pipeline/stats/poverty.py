@@ -41,6 +41,7 @@ from sinergi.pipeline.stats.design import (
     FloatArray,
     GroupEstimates,
     IntArray,
+    as_numbers,
     group_sum,
     ratio,
     ratio_by,
@@ -299,14 +300,14 @@ def _inputs(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Checked per-capita expenditure, household size and line of every household."""
     n = design.n_units
-    y = _numbers(expenditure_pc, n, "expenditure_per_capita")
+    y = as_numbers(expenditure_pc, n, "expenditure_per_capita")
     if (y < 0).any():
         raise PipelineError(
             "Pengeluaran per kapita tidak boleh negatif.",
             english="Per-capita expenditure cannot be negative.",
             code="STATS_BAD_VALUES",
         )
-    size = _numbers(household_size, n, "household_size")
+    size = as_numbers(household_size, n, "household_size")
     if (size <= 0).any():
         raise PipelineError(
             f"{int((size <= 0).sum())} rumah tangga punya jumlah anggota 0 atau kurang; "
@@ -318,7 +319,7 @@ def _inputs(
     if np.ndim(line) == 0:
         z = np.full(n, np.asarray(line, dtype=np.float64))
     else:
-        z = _numbers(line, n, "line")
+        z = as_numbers(line, n, "line")
     if not (np.isfinite(z) & (z > 0)).all():
         raise PipelineError(
             "Garis kemiskinan harus berupa angka lebih dari nol untuk setiap rumah tangga.",
@@ -326,31 +327,6 @@ def _inputs(
             code="STATS_BAD_LINE",
         )
     return y, size, z
-
-
-def _numbers(values: npt.ArrayLike, n: int, name: str) -> FloatArray:
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise PipelineError(
-            f"Kolom {name} harus berupa angka.",
-            english=f"The {name} column must hold numbers.",
-            code="STATS_BAD_VALUES",
-        ) from None
-    if array.shape != (n,):
-        raise PipelineError(
-            f"Kolom {name} berisi {array.size} nilai, desain berisi {n} rumah tangga.",
-            english=f"The {name} column holds {array.size} values; the design holds {n} "
-            "households.",
-            code="STATS_LENGTH_MISMATCH",
-        )
-    if not np.isfinite(array).all():
-        raise PipelineError(
-            f"Kolom {name} berisi nilai kosong atau tak hingga.",
-            english=f"The {name} column holds missing or infinite values.",
-            code="STATS_BAD_VALUES",
-        )
-    return array
 
 
 def _distribution(values: npt.ArrayLike, weights: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
