@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -24,6 +24,10 @@ from rich.table import Table
 from sinergi.domain import wilayah
 from sinergi.errors import SinergiError
 from sinergi.reports.formats import id_number, id_percent
+
+if TYPE_CHECKING:  # imported lazily at run time, to keep `sinergi --help` fast
+    from sinergi.pipeline.stats.export import StatsFiles
+    from sinergi.pipeline.stats.run import StatsRun
 
 app = typer.Typer(
     help="Sinergi: data dan koordinasi penanggulangan kemiskinan daerah (TKPK).",
@@ -474,7 +478,10 @@ def _print_diagnosis_quality(quality: dict[str, Any]) -> None:
 def stats_(
     survey: Annotated[
         str | None,
-        typer.Argument(help="ID impor survei rumah tangga (bawaan: survei terbaru)."),
+        typer.Argument(
+            help="ID impor survei rumah tangga, atau berkas survei (CSV/XLSX) yang diimpor "
+            "dulu (bawaan: survei terbaru)."
+        ),
     ] = None,
     lines: Annotated[
         str | None,
@@ -488,6 +495,13 @@ def stats_(
         str | None,
         typer.Option(help="Kolom survei tambahan untuk pengelompokan, dipisah koma."),
     ] = None,
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            help="ID impor survei periode sebelumnya sebagai pembanding (bawaan: putaran "
+            "terakhir sebelum survei ini)."
+        ),
+    ] = None,
     home: Annotated[
         Path | None,
         typer.Option(help="Folder data (bawaan: ./sinergi-data).", envvar="SINERGI_HOME"),
@@ -498,49 +512,68 @@ def stats_(
     """Angka kemiskinan dari survei: P0, P1, P2, jumlah penduduk miskin, ketimpangan.
 
     Dengan galat baku menurut rancangan sampel (strata dan PSU), selang kepercayaan 95%
-    dan tanda keandalan BPS; per kabupaten, perkotaan/perdesaan dan kecamatan; lalu
-    model Fay-Herriot untuk setiap kecamatan. Hasil ada di stats/<run>/.
+    dan tanda keandalan BPS; per kabupaten, perkotaan/perdesaan dan kecamatan; model
+    Fay-Herriot untuk setiap kecamatan; perubahan sejak survei sebelumnya dan kemajuan
+    menuju target. Tabel ada di stats/<run>/, buku kerja XLSX dan grafik (PNG dan
+    HTML) di reports/statistik/<run>/.
 
     Contoh:
 
         sinergi stats --lines gk_52.05_2024-03_total,ext_usd190_00_2021-03
     """
-    import polars as pl
-
     from sinergi.lake.home import DataHome
-    from sinergi.pipeline.stats.run import STAGES, poverty_statistics
+    from sinergi.pipeline.stats.export import export_stats
+    from sinergi.pipeline.stats.run import STAGES, import_survey, poverty_statistics
 
     data_home = DataHome.resolve(home)
     try:
+        if survey is not None and Path(survey).is_file():
+            survey = import_survey(data_home, Path(survey))
         with _stages(quiet or as_json, STAGES) as stage:
             run = poverty_statistics(
                 data_home,
                 survey=survey,
+                compare=compare,
                 line_ids=[x for x in (lines or "").split(",") if x.strip()] or None,
                 by=[x.strip() for x in (by or "").split(",") if x.strip()],
                 stage=stage,
             )
+        files = export_stats(data_home, run)
     except SinergiError as error:
         log.info("stats failed: %s (%s)", error.english, error.code)
         err_console.print(f"[red]Gagal:[/red] {error}")
         raise typer.Exit(1) from error
-    estimates = run.tables["estimates"]
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "run_id": run.run_id,
-                    "folder": str(run.folder),
-                    "lines": {c.basis: [line.line_id for line in c.lines] for c in run.lines},
-                    "estimates": estimates.filter(pl.col("level") != "kecamatan").to_dicts(),
-                    "small_areas": run.tables["small_areas"].to_dicts(),
-                    "targets": run.tables["targets"].to_dicts(),
-                },
-                default=str,
-            )
-        )
+        typer.echo(json.dumps(_stats_report(run, files), default=str))
         return
-    main = estimates.filter(
+    _print_stats(run)
+    console.print(f"Tabel: {run.folder}")
+    console.print(f"Buku kerja dan grafik: {files.folder}")
+
+
+def _stats_report(run: StatsRun, files: StatsFiles) -> dict[str, object]:
+    import polars as pl
+
+    return {
+        "run_id": run.run_id,
+        "folder": str(run.folder),
+        "survey": run.survey["import_id"],
+        "compared_with": run.compared_with,
+        "lines": {c.basis: [line.line_id for line in c.lines] for c in run.lines},
+        "workbook": str(files.workbook),
+        "charts": [str(path) for path in files.charts],
+        "estimates": run.tables["estimates"].filter(pl.col("level") != "kecamatan").to_dicts(),
+        "small_areas": run.tables["small_areas"].to_dicts(),
+        "history": run.tables["history"].to_dicts(),
+        "changes": run.tables["changes"].filter(pl.col("level") != "kecamatan").to_dicts(),
+        "targets": run.tables["targets"].to_dicts(),
+    }
+
+
+def _print_stats(run: StatsRun) -> None:
+    import polars as pl
+
+    main = run.tables["estimates"].filter(
         pl.col("level").is_in(["kabupaten", "perkotaan"]),
         pl.col("indicator").is_in(["P0", "P1", "P2"]),
     )
@@ -568,6 +601,24 @@ def stats_(
             id_number(int(row["n_households"] or 0)),
         )
     console.print(areas)
+    changes = run.tables["changes"].filter(
+        pl.col("level") == "kabupaten", pl.col("indicator").is_in(["P0", "P1", "P2"])
+    )
+    if changes.height:
+        moved = Table("Basis", "Ukuran", "Sebelum", "Sekarang", "Perubahan", "SK 95%",
+                      "Signifikan",
+                      title=f"Perubahan sejak survei {changes['period_before'][0]}")  # fmt: skip
+        for row in changes.iter_rows(named=True):
+            moved.add_row(
+                row["basis"],
+                row["indicator"],
+                f"{row['value_before']:.2f}".replace(".", ","),
+                f"{row['value']:.2f}".replace(".", ","),
+                f"{row['change']:+.2f}".replace(".", ","),
+                f"{row['ci_low']:.2f} – {row['ci_high']:.2f}".replace(".", ","),
+                "ya" if row["significant"] else "tidak",
+            )
+        console.print(moved)
     goals = Table("Target", "Tahun", "Perkiraan", "Selisih", "Turun per tahun", "Tercapai",
                   title="Kemajuan menuju target")  # fmt: skip
     for row in run.tables["targets"].iter_rows(named=True):
@@ -581,7 +632,6 @@ def stats_(
             "ya" if row["met"] else "belum",
         )
     console.print(goals)
-    console.print(f"Hasil: {run.folder}")
 
 
 _RELIABILITY = {"reliable": "andal", "caution": "hati-hati", "unreliable": "tidak andal"}

@@ -15,6 +15,7 @@ from python_calamine import CalamineWorkbook
 
 from sinergi.reports import diagnostics_workbook
 from sinergi.reports.diagnostics_workbook import write_diagnostics_workbook
+from sinergi.reports.sheets import sheet_name
 
 NIK_A = "5205014107890001"
 KK_A = "5205010101230005"
@@ -183,14 +184,14 @@ def test_sheet_names_valid_and_unique(tmp_path: Path) -> None:
 
 def test_sheet_name_rules() -> None:
     taken: set[str] = set()
-    names = [diagnostics_workbook._sheet_name(w, taken) for w in ["Tabel", "TABEL", "Tabel"]]
+    names = [sheet_name(w, taken) for w in ["Tabel", "TABEL", "Tabel"]]
     assert names == ["Tabel", "TABEL (2)", "Tabel (3)"]
     long = "x" * 40
-    assert [diagnostics_workbook._sheet_name(long, taken) for _ in range(2)] == [
+    assert [sheet_name(long, taken) for _ in range(2)] == [
         "x" * 31,
         "x" * 27 + " (2)",
     ]
-    assert diagnostics_workbook._sheet_name("'Pa:ra'", taken) == "Pa-ra"
+    assert sheet_name("'Pa:ra'", taken) == "Pa-ra"
 
 
 def test_table_sheet_headers_and_suppressed_cells(tmp_path: Path) -> None:

@@ -18,13 +18,6 @@ from sinergi.synth.build import SynthResult
 LINES = "gk_52.05_2024-03_total,ext_usd190_00_2021-03"
 
 
-@pytest.fixture(scope="module")
-def surveyed(small_regency: SynthResult, tmp_path_factory: pytest.TempPathFactory) -> DataHome:
-    home = DataHome.resolve(tmp_path_factory.mktemp("stats") / "home")
-    import_files([small_regency.out / "sources" / "survey"], home=home, scope="52.05")
-    return home
-
-
 def test_stats_prints_json_with_both_bases_kept_apart(surveyed: DataHome) -> None:
     result = CliRunner().invoke(
         app, ["stats", "--home", str(surveyed.root), "--lines", LINES, "--json", "--quiet"]
@@ -80,3 +73,75 @@ def test_two_lines_of_one_basis_are_refused(surveyed: DataHome) -> None:
     )  # fmt: skip
     assert result.exit_code == 1
     assert "satu basis" in " ".join(result.stderr.split())
+
+
+@pytest.fixture(scope="module")
+def two_rounds(
+    small_regency: SynthResult, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[DataHome, str, str]:
+    """The 2024 survey, and a 2023 round where every household spent 35% less."""
+    home = DataHome.resolve(tmp_path_factory.mktemp("rounds") / "home")
+    (survey,) = (small_regency.out / "sources" / "survey").glob("*.csv")
+    poorer = pl.read_csv(survey, infer_schema=False).with_columns(
+        pl.col("pengeluaran_kapita_sebulan").cast(pl.Float64).mul(0.65).round(0).cast(pl.Int64)
+    )
+    earlier = tmp_path_factory.mktemp("round2023") / "susenas_2023_03_rumah_tangga.csv"
+    poorer.write_csv(earlier)
+    (before,) = import_files([earlier], home=home, scope="52.05", period="2023-03")
+    (now,) = import_files([survey], home=home, scope="52.05")
+    assert before.manifest and now.manifest
+    return home, before.manifest["import_id"], now.manifest["import_id"]
+
+
+def test_change_since_the_earlier_round_uses_each_rounds_own_line(
+    two_rounds: tuple[DataHome, str, str],
+) -> None:
+    home, before, _ = two_rounds
+    result = CliRunner().invoke(app, ["stats", "--home", str(home.root), "--json", "--quiet"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["compared_with"]["import_id"] == before
+    changes = pl.DataFrame(report["changes"])
+    p0 = changes.filter(
+        pl.col("level") == "kabupaten", pl.col("indicator") == "P0", pl.col("basis") == "BPS_GK"
+    ).row(0, named=True)
+    assert p0["period_before"] == "2023-03" and p0["period"] > "2023-03"
+    # Each round on its own year's GK: 2023's, and the latest one for the later survey.
+    assert (p0["lines_before"], p0["lines"]) == ("gk_52.05_2023-03_total", "gk_52.05_2024-03_total")
+    assert p0["change"] == pytest.approx(p0["value"] - p0["value_before"])
+    # 35% less spending in 2023 made far more people poor: a real, significant fall since.
+    assert p0["change"] < 0 and p0["ci_high"] < 0 and p0["significant"]
+    history = pl.DataFrame(report["history"]).filter(
+        pl.col("indicator") == "P0", pl.col("basis") == "BPS_GK"
+    )
+    assert history.sort("period")["period"].to_list() == ["2023-03", p0["period"]]
+
+
+def test_rounds_are_independent_so_their_variances_add(
+    two_rounds: tuple[DataHome, str, str],
+) -> None:
+    home, _, _ = two_rounds
+    result = CliRunner().invoke(app, ["stats", "--home", str(home.root), "--json", "--quiet"])
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    history = {
+        (row["period"], row["indicator"]): row
+        for row in report["history"]
+        if row["basis"] == "BPS_GK"
+    }
+    for row in report["changes"]:
+        if row["level"] != "kabupaten" or row["basis"] != "BPS_GK":
+            continue
+        se_now = history[(row["period"], row["indicator"])]["se"]
+        se_before = history[("2023-03", row["indicator"])]["se"]
+        assert row["se"] == pytest.approx((se_now**2 + se_before**2) ** 0.5)
+
+
+def test_comparing_with_a_survey_that_is_not_earlier_is_refused(
+    two_rounds: tuple[DataHome, str, str],
+) -> None:
+    home, before, now = two_rounds
+    result = CliRunner().invoke(
+        app, ["stats", before, "--compare", now, "--home", str(home.root), "--quiet"]
+    )
+    assert result.exit_code == 1
+    assert "pembanding" in " ".join(result.stderr.split())

@@ -17,17 +17,17 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import xlsxwriter
-from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from sinergi.domain.identity import mask_nik
 from sinergi.lake.home import write_atomically
+from sinergi.reports.sheets import Styles, sheet_name, text, write_table
 
 __all__ = ["FOLLOW_UP_COLUMNS", "write_diagnostics_workbook"]
 
@@ -73,7 +73,6 @@ _DESA_COLUMNS = (
 )
 _FILL_IN = (("Hasil tindak lanjut", 30), ("Tanggal", 12))
 _IDENTIFIERS = ("nik", "kk")
-_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
 
 
 def write_diagnostics_workbook(
@@ -99,7 +98,7 @@ def write_diagnostics_workbook(
         raise ValueError(f"follow_up lacks columns {missing}")
     labels = column_labels or {}
     taken: set[str] = {SUMMARY_SHEET.casefold(), INDEX_SHEET.casefold()}
-    table_sheets = {_sheet_name(name, taken): entry for name, entry in tables.items()}
+    table_sheets = {sheet_name(name, taken): entry for name, entry in tables.items()}
     desas = _desa_index(follow_up, taken)
 
     # constant_memory keeps one row per sheet in memory and the rest in temporary
@@ -112,7 +111,7 @@ def write_diagnostics_workbook(
             str(partial),
             {"constant_memory": True, "tmpdir": scratch, "nan_inf_to_errors": True},
         )
-        styles = _Styles(book)
+        styles = Styles(book)
         _write_summary(
             book.add_worksheet(SUMMARY_SHEET),
             styles,
@@ -122,9 +121,9 @@ def write_diagnostics_workbook(
             reveal_identifiers=reveal_identifiers,
             suppressed_label=suppressed_label,
         )
-        for sheet_name, (description, frame) in table_sheets.items():
-            _write_table(
-                book.add_worksheet(sheet_name), styles, description, frame, labels, suppressed_label
+        for name, (description, frame) in table_sheets.items():
+            write_table(
+                book.add_worksheet(name), styles, description, frame, labels, suppressed_label
             )
         _write_index(book.add_worksheet(INDEX_SHEET), styles, desas)
         groups = follow_up.partition_by("desa_code", as_dict=True, maintain_order=True)
@@ -139,33 +138,9 @@ def write_diagnostics_workbook(
         book.close()
 
 
-class _Styles:
-    """The formats of the workbook, made once."""
-
-    def __init__(self, book: xlsxwriter.Workbook) -> None:
-        self.title = book.add_format({"bold": True, "font_size": 14})
-        self.bold = book.add_format({"bold": True})
-        self.red = book.add_format({"bold": True, "font_color": "#C00000"})
-        self.head = book.add_format(
-            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
-        )
-        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
-        self.text = book.add_format({"num_format": "@", "valign": "top"})
-        self.count = book.add_format({"num_format": "#,##0", "valign": "top"})
-        self.decimal = book.add_format({"num_format": "#,##0.00"})
-        self.day = book.add_format({"num_format": "dd-mm-yyyy"})
-        self.share = book.add_format({"num_format": "0.0%"})
-        self.suppressed = book.add_format({"align": "right", "font_color": "#7F7F7F"})
-        self.link = book.add_format({"font_color": "blue", "underline": 1})
-        self.fill = book.add_format({"bg_color": "#FFF2CC", "border": 1, "valign": "top"})
-        self.date = book.add_format(
-            {"bg_color": "#FFF2CC", "border": 1, "valign": "top", "num_format": "dd-mm-yyyy"}
-        )
-
-
 def _write_summary(
     sheet: Worksheet,
-    styles: _Styles,
+    styles: Styles,
     *,
     title: str,
     summary: Sequence[tuple[str, str]],
@@ -208,42 +183,7 @@ def _write_summary(
             sheet.write_string(row, 1, description, styles.wrap)
 
 
-def _write_table(
-    sheet: Worksheet,
-    styles: _Styles,
-    description: str,
-    frame: pl.DataFrame,
-    labels: Mapping[str, str],
-    suppressed_label: str,
-) -> None:
-    headers = [labels.get(name, name) for name in frame.columns]
-    formats = [_number_format(styles, name, dtype) for name, dtype in frame.schema.items()]
-    for col, (header, series) in enumerate(zip(headers, frame.iter_columns(), strict=True)):
-        longest = _longest(series) if formats[col] is None else _number_width(series)
-        sheet.set_column(col, col, _width(header, max(longest, len(suppressed_label))))
-    sheet.write_string(0, 0, description, styles.bold)
-    sheet.write_row(1, 0, headers, styles.head)
-    for row, values in enumerate(frame.iter_rows(), start=2):
-        for col, value in enumerate(values):
-            number_format = formats[col]
-            if value is None:
-                # Only a count or share can be suppressed; a missing text stays empty.
-                if number_format is not None:
-                    sheet.write_string(row, col, suppressed_label, styles.suppressed)
-            elif number_format is not None:
-                sheet.write_number(row, col, float(value), number_format)
-            elif isinstance(value, bool):
-                sheet.write_string(row, col, "ya" if value else "tidak")
-            elif isinstance(value, date) and not isinstance(value, datetime):
-                sheet.write_datetime(row, col, value, styles.day)
-            else:
-                sheet.write_string(row, col, _text(value))
-    sheet.freeze_panes(2, 0)
-    if frame.width:
-        sheet.autofilter(1, 0, max(frame.height, 1) + 1, frame.width - 1)
-
-
-def _write_index(sheet: Worksheet, styles: _Styles, desas: pl.DataFrame) -> None:
+def _write_index(sheet: Worksheet, styles: Styles, desas: pl.DataFrame) -> None:
     headers = [
         ("Kode desa", 16),
         ("Nama desa", 28),
@@ -265,9 +205,9 @@ def _write_index(sheet: Worksheet, styles: _Styles, desas: pl.DataFrame) -> None
     if desas.is_empty():
         sheet.write_string(2, 0, "Tidak ada keluarga yang perlu ditindaklanjuti.")
     for row, desa in enumerate(desas.iter_rows(named=True), start=2):
-        sheet.write_string(row, 0, _text(desa["desa_code"]))
-        sheet.write_string(row, 1, _text(desa["desa_name"]))
-        sheet.write_string(row, 2, _text(desa["district_name"]))
+        sheet.write_string(row, 0, text(desa["desa_code"]))
+        sheet.write_string(row, 1, text(desa["desa_name"]))
+        sheet.write_string(row, 2, text(desa["district_name"]))
         sheet.write_number(row, 3, desa["families"], styles.count)
         sheet.write_number(row, 4, desa["rows"], styles.count)
         sheet.write_url(row, 5, _internal(desa["sheet"]), styles.link, string=desa["sheet"])
@@ -277,7 +217,7 @@ def _write_index(sheet: Worksheet, styles: _Styles, desas: pl.DataFrame) -> None
 
 def _write_desa(
     sheet: Worksheet,
-    styles: _Styles,
+    styles: Styles,
     desa: Mapping[str, Any],
     rows: pl.DataFrame,
     reveal_identifiers: bool,
@@ -299,8 +239,8 @@ def _write_desa(
     sheet.write_string(
         1,
         0,
-        f"Desa {_text(desa['desa_name'])} ({_text(desa['desa_code'])}), "
-        f"Kecamatan {_text(desa['district_name'])}: {desa['families']} keluarga, "
+        f"Desa {text(desa['desa_name'])} ({text(desa['desa_code'])}), "
+        f"Kecamatan {text(desa['district_name'])}: {desa['families']} keluarga, "
         f"{desa['rows']} baris.",
         styles.bold,
     )
@@ -319,7 +259,7 @@ def _write_desa(
             elif isinstance(value, int | float) and not isinstance(value, bool):
                 sheet.write_number(row, col, value, styles.count)
             else:
-                sheet.write_string(row, col, _text(value), styles.wrap)
+                sheet.write_string(row, col, text(value), styles.wrap)
         sheet.write_blank(row, fill_at, None, styles.fill)
         sheet.write_blank(row, fill_at + 1, None, styles.date)
     sheet.freeze_panes(3, 3)
@@ -339,69 +279,12 @@ def _desa_index(follow_up: pl.DataFrame, taken: set[str]) -> pl.DataFrame:
         .sort("desa_code", nulls_last=True)
     )
     sheets = [
-        _sheet_name(DESA_PREFIX + (name or code or "tanpa desa"), taken)
+        sheet_name(DESA_PREFIX + (name or code or "tanpa desa"), taken)
         for code, name in zip(desas["desa_code"], desas["desa_name"], strict=True)
     ]
     return desas.with_columns(pl.Series("sheet", sheets, dtype=pl.String))
 
 
-def _sheet_name(wanted: str, taken: set[str]) -> str:
-    """A valid Excel sheet name from ``wanted``, unique (ignoring case) among ``taken``; adds it.
-
-    Excel allows at most 31 characters, none of ``[]:*?/\\``, no apostrophe at
-    either end, and compares names without regard to case.
-    """
-    base = " ".join(wanted.translate(_FORBIDDEN).split()).strip("'") or "Lembar"
-    name = base[:31].rstrip()
-    suffix = 1
-    while name.casefold() in taken:
-        suffix += 1
-        tail = f" ({suffix})"
-        name = base[: 31 - len(tail)].rstrip() + tail
-    taken.add(name.casefold())
-    return name
-
-
-def _internal(sheet_name: str) -> str:
+def _internal(target: str) -> str:
     """An internal hyperlink target to cell A1 of a sheet."""
-    return "internal:'{}'!A1".format(sheet_name.replace("'", "''"))
-
-
-def _number_format(styles: _Styles, column: str, dtype: pl.DataType) -> Format | None:
-    """The format of a numeric column (a share by its name), None for any other column."""
-    if not dtype.is_numeric():
-        return None
-    if _is_share(column):
-        return styles.share
-    return styles.count if dtype.is_integer() else styles.decimal
-
-
-def _is_share(column: str) -> bool:
-    """Whether a column holds a share (0.25 shown as 25.0%), by its name."""
-    return (
-        column == "share"
-        or column.endswith(("_share", "coverage", "_rate"))
-        or column.startswith("coverage_")
-    )
-
-
-def _longest(series: pl.Series) -> int:
-    """The length of the longest value of a column, as text."""
-    return max((len(str(value)) for value in series.drop_nulls()), default=0)
-
-
-def _number_width(series: pl.Series) -> int:
-    """How wide the largest number of a column is once formatted (``1,234,567.89``)."""
-    largest = series.cast(pl.Float64).abs().max()
-    if not isinstance(largest, float) or largest != largest or largest == float("inf"):
-        return 7
-    return len(f"{largest:,.2f}") + 1
-
-
-def _width(header: str, longest: int) -> int:
-    """A column width fitting the values; long headers wrap instead of widening the column."""
-    return max(min(len(header), 24), longest, 6) + 2
-
-
-def _text(value: object) -> str:
-    return "" if value is None else str(value)
+    return "internal:'{}'!A1".format(target.replace("'", "''"))

@@ -13,7 +13,8 @@ weight × household size):
   :func:`poverty_table` publishes percentages (× 100) as BPS does.
 * Poor persons ``Σ w·s·1[y<z]``, a total.
 * Gini, Palma and the bottom-40 % share of per-capita expenditure over persons
-  (weights ``w·s``), point values without standard errors.
+  (weights ``w·s``); the Gini with a linearised standard error, Palma and the
+  bottom-40 % share as point values.
 
 A line is a number of rupiah per capita per month, one per household (urban and
 rural lines differ, and so do districts). Lines of different bases (BPS GK, a
@@ -28,6 +29,7 @@ those of :mod:`sinergi.pipeline.stats.design`: ``STATS_BAD_LINE``,
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -45,6 +47,7 @@ from sinergi.pipeline.stats.design import (
     group_sum,
     ratio,
     ratio_by,
+    reliability,
     total,
     total_by,
 )
@@ -246,12 +249,14 @@ def _table_part(
         for alpha in (0, 1, 2)
     ]
     estimates.append(total_by(size * poor, design, codes, level=level))
-    scales = (100.0, 100.0, 100.0, 1.0)  # BPS publishes P0, P1 and P2 in percent
+    # BPS publishes P0, P1 and P2 in percent; poor persons and the Gini stay as they are.
+    scales = (100.0, 100.0, 100.0, 1.0, 1.0)
     n_groups = len(estimates[0])
     gini_, bottom, top = _inequality_by(y, design.weight * size, codes, n_groups)
+    estimates.append(_gini_estimates(gini_, y, size, design, codes, level))
     with np.errstate(divide="ignore", invalid="ignore"):
         palma_ = np.where(bottom > 0, top / bottom, np.inf)
-    nothing = [np.full(n_groups, np.nan)] * 3  # inequality rows carry no precision
+    nothing = [np.full(n_groups, np.nan)] * 2  # Palma and bottom-40 rows carry no precision
 
     def stack(rows: Sequence[npt.NDArray[Any]]) -> npt.NDArray[Any]:
         # One array per indicator -> one value per (group, indicator), group-major.
@@ -261,12 +266,12 @@ def _table_part(
         return [getattr(e, name) * scale for e, scale in zip(estimates, scales, strict=True)]
 
     reliability = stack(
-        [e.reliability.astype(object) for e in estimates] + [np.full(n_groups, None)] * 3
+        [e.reliability.astype(object) for e in estimates] + [np.full(n_groups, None)] * 2
     )
     df = stack([np.full(n_groups, float(design.df))] * len(estimates) + nothing)
     return {
         "indicator": pl.Series(np.tile(np.array(INDICATORS), n_groups), dtype=pl.String),
-        "value": pl.Series(stack([*scaled("value"), gini_, palma_, bottom]), nan_to_null=True),
+        "value": pl.Series(stack([*scaled("value"), palma_, bottom]), nan_to_null=True),
         "se": pl.Series(stack(scaled("se") + nothing), nan_to_null=True),
         "ci_low": pl.Series(stack(scaled("ci_low") + nothing), nan_to_null=True),
         "ci_high": pl.Series(stack(scaled("ci_high") + nothing), nan_to_null=True),
@@ -275,6 +280,61 @@ def _table_part(
         "df": pl.Series(df, nan_to_null=True).cast(pl.Int64),
         "n_households": pl.Series(np.repeat(estimates[0].n, len(INDICATORS)), dtype=pl.Int64),
     }
+
+
+def _gini_estimates(
+    gini_: FloatArray,
+    y: FloatArray,
+    size: FloatArray,
+    design: Design,
+    codes: IntArray,
+    level: float,
+) -> GroupEstimates:
+    """The Gini of every group with its linearised standard error.
+
+    The Gini is a smooth functional of the person-weighted distribution, so its
+    variance is that of the total of its influence function (Deville 1999;
+    Langel & Tillé 2013): for ``G = 2A/μ − 1`` with ``A = ∫ y F dF``,
+    ``IF(y) = (2 y F(y) + 2 ∫_{x≥y} x dF(x) − (G + 1) y) / μ − (G + 1)``, each
+    household scoring ``size · IF(y) / N`` with its design weight. ``F`` and the
+    upper tail use the same mid-rank convention as :func:`gini`, averaged over tied
+    values so that the order of equal values does not matter.
+    """
+    n_groups = gini_.size
+    weight = design.weight * size
+    order = np.lexsort((y, codes))
+    v, w, g = y[order], weight[order], codes[order]
+    persons = group_sum(g, w, n_groups)
+    amount = group_sum(g, w * v, n_groups)
+    start = np.concatenate([[0], np.cumsum(np.bincount(g, minlength=n_groups))[:-1]])
+    weight_before = np.cumsum(w) - w - (np.cumsum(w) - w)[start[g]]
+    amount_before = np.cumsum(w * v) - w * v - (np.cumsum(w * v) - w * v)[start[g]]
+    mid_rank = (weight_before + w / 2) / persons[g]
+    upper = (amount[g] - amount_before - w * v / 2) / persons[g]
+    # Ties: one value of F and of the upper tail for every unit of a tie.
+    tie = np.concatenate([[True], (g[1:] != g[:-1]) | (v[1:] != v[:-1])]).cumsum() - 1
+    tie_weight = np.bincount(tie, weights=w)
+    mid_rank = (np.bincount(tie, weights=w * mid_rank) / tie_weight)[tie]
+    upper = (np.bincount(tie, weights=w * upper) / tie_weight)[tie]
+    mean = amount[g] / persons[g]
+    g1 = gini_[g] + 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        influence = (2 * v * mid_rank + 2 * upper - g1 * v) / mean - g1
+    score = np.empty_like(y)
+    # A group without expenditure has no Gini (null value); its score must not poison others.
+    score[order] = np.where(np.isfinite(influence), influence / persons[g], 0.0)
+    spread = total_by(size * score, design, codes, level=level)
+    half = spread.ci_high - spread.value
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cv = np.where(gini_ > 0, spread.se / gini_, np.nan)
+    return replace(
+        spread,
+        value=gini_,
+        ci_low=gini_ - half,
+        ci_high=gini_ + half,
+        cv=cv,
+        reliability=np.array([reliability(c if np.isfinite(c) else None) for c in cv]),
+    )
 
 
 def _fgt_terms(y: FloatArray, z: FloatArray, alpha: int) -> FloatArray:
