@@ -29,9 +29,14 @@ demo: $(VENV)/.installed
 	$(BIN)/sinergi link --home $(DEMO_HOME) --evaluate $(DEMO_DIR)/truth
 	$(BIN)/sinergi diagnose --home $(DEMO_HOME) --evaluate $(DEMO_DIR)/truth
 	$(BIN)/sinergi stats --home $(DEMO_HOME) --lines gk_52.05_2024-03_total,ext_usd190_00_2021-03
+	$(BIN)/sinergi serve --home $(DEMO_HOME) --demo-users
+
+# The site's tests run twice: on SQLite (the default) and on PostgreSQL.
+TEST_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
 
 test: $(VENV)/.installed lint
 	$(BIN)/pytest
+	SINERGI_DATABASE_URL=$(TEST_POSTGRES) $(BIN)/pytest -q tests/web
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks

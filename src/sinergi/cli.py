@@ -818,6 +818,82 @@ def _print_summary(name: str, manifest: dict[str, Any], out: Path) -> None:
     )
 
 
+@app.command()
+def serve(
+    home: Annotated[
+        Path | None,
+        typer.Option(help="Folder data (bawaan: ./sinergi-data).", envvar="SINERGI_HOME"),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Alamat yang didengarkan.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port yang didengarkan.")] = 8000,
+    demo_users: Annotated[
+        bool,
+        typer.Option(
+            "--demo-users", help="Buat akun demo untuk setiap peran (hanya untuk data sintetis)."
+        ),
+    ] = False,
+    setup_only: Annotated[
+        bool,
+        typer.Option("--setup-only", help="Siapkan basis data dan peran, lalu berhenti."),
+    ] = False,
+) -> None:
+    """Jalankan situs Sinergi: siapkan basis data aplikasi dan peran, lalu layani situsnya.
+
+    Basis data aplikasi: <home>/app.sqlite3, atau PostgreSQL bila SINERGI_DATABASE_URL
+    diisi. Peran dibaca dari <home>/roles.toml bila ada, selain itu dari bawaan.
+
+    Contoh:
+
+        sinergi serve --demo-users
+    """
+    import os
+
+    data_home = (home or Path(os.environ.get("SINERGI_HOME", "sinergi-data"))).resolve()
+    os.environ["SINERGI_HOME"] = str(data_home)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinergi.web.settings")
+    local = host in ("127.0.0.1", "localhost")
+    if local:
+        # Plain http on this machine only: HTTPS-only cookies would never come back.
+        os.environ.setdefault("SINERGI_INSECURE_COOKIES", "1")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from sinergi.web.accounts.roles import roles_file, sync_roles
+
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        roles = sync_roles()
+    except SinergiError as error:
+        err_console.print(f"[red]Gagal:[/red] {error}")
+        raise typer.Exit(1) from error
+    console.print(f"Basis data siap; {len(roles)} peran dari {roles_file()}.")
+    if demo_users:
+        _print_demo_users()
+    if setup_only:
+        return
+    console.print(f"Situs: http://{host}:{port}/  (hentikan dengan Ctrl+C)")
+    call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=not local)
+
+
+def _print_demo_users() -> None:
+    from sinergi.web import registry
+    from sinergi.web.accounts.demo import create_demo_users
+
+    try:
+        areas = registry.diagnosis_table("areas")
+    except registry.NoDiagnosis:
+        err_console.print("[red]Gagal:[/red] akun demo perlu hasil `sinergi diagnose` lebih dulu.")
+        raise typer.Exit(1) from None
+    regency = str(areas.filter(areas["level"] == "kabupaten")["area_code"][0])
+    top_pocket = str(registry.pockets(regency)["area_code"][0])
+    table = Table("Pengguna", "Kata sandi", "Peran", "Wilayah", title="Akun demo")
+    for account in create_demo_users(regency, top_pocket):
+        table.add_row(account.username, account.password, account.role,
+                      account.see_scope or "Indonesia")  # fmt: skip
+    console.print(table)
+
+
 def main() -> None:
     """Entry point of the `sinergi` script."""
     app()

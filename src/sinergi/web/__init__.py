@@ -1,1 +1,1 @@
-"""The Django site (filled by the site issue)."""
+"""The Django site: accounts and wilayah-scoped roles, the audit log, and the pages."""

@@ -1,0 +1,1 @@
+"""Accounts: roles as configuration and each user's dated, wilayah-scoped assignments."""

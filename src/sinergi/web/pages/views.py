@@ -1,0 +1,137 @@
+"""The pages: dashboard and drill-down by wilayah, the desa follow-up list, family detail."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from sinergi.domain import wilayah
+from sinergi.web import registry, scoping
+
+PROGRAMS = ("pkh", "sembako", "pbi", "pip", "blt_dd", "rtlh", "bpjs_tk")
+LIST_LIMIT = 2000
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Straight to the user's own area (the widest one if several)."""
+    homes = scoping.home_areas(request.user)
+    if not homes:
+        return render(request, "sinergi/no_role.html", status=403)
+    home = homes[0] or _first_diagnosed_area()
+    return redirect("area", code=home)
+
+
+@login_required
+def area(request: HttpRequest, code: str) -> HttpResponse:
+    if not scoping.may_see_area(request.user, code):
+        raise PermissionDenied("Wilayah ini di luar wilayah Anda.")
+    row = _diagnosed(code)
+    children = registry.children(code).sort("extreme_poor_share", descending=True)
+    programs = [
+        {
+            "code": p,
+            "eligible": row.get(f"eligible_{p}"),
+            "served": row.get(f"served_{p}"),
+            "exclusion": row.get(f"exclusion_{p}"),
+            "inclusion": row.get(f"inclusion_{p}"),
+            "coverage": row.get(f"coverage_{p}"),
+        }
+        for p in PROGRAMS
+        if row.get(f"eligible_{p}") is not None
+    ]
+    return render(
+        request,
+        "sinergi/area.html",
+        {
+            "area": row,
+            "trail": _trail(code),
+            "children": children.to_dicts(),
+            "programs": programs,
+            "pockets": registry.pockets(code).to_dicts(),
+            "is_desa": row["level"] == "desa",
+            "may_list": scoping.may(request.user, "see_people", code),
+        },
+    )
+
+
+@login_required
+def desa_list(request: HttpRequest, code: str) -> HttpResponse:
+    row = _diagnosed(code)
+    kind = request.GET.get("jenis") or None
+    program = request.GET.get("program") or None
+    rows = scoping.read_people(
+        request.user,
+        registry.follow_up(kind, program),
+        what="desa_list",
+        area=code,
+        filters={"jenis": kind, "program": program},
+        limit=LIST_LIMIT,
+    )
+    return render(
+        request,
+        "sinergi/desa_list.html",
+        {
+            "area": row,
+            "trail": _trail(code),
+            "rows": rows.sort("head_name", nulls_last=True).to_dicts(),
+            "kind": kind or "",
+            "program": program or "",
+            "programs": PROGRAMS,
+            "limit": LIST_LIMIT,
+        },
+    )
+
+
+@login_required
+def family(request: HttpRequest, hid: str) -> HttpResponse:
+    code = registry.family_area(hid)
+    if code is None:
+        raise Http404("Keluarga tidak ditemukan.")
+    members = scoping.read_people(
+        request.user, registry.members(hid), what="family", area=code, filters={"hid": hid}
+    )
+    statuses = registry.statuses(hid).collect()
+    return render(
+        request,
+        "sinergi/family.html",
+        {
+            "hid": hid,
+            "trail": _trail(code),
+            "members": members.sort("relationship").to_dicts(),
+            "statuses": statuses.filter(statuses["level"] == "family").to_dicts()
+            if statuses.height
+            else [],
+            "person_statuses": statuses.filter(statuses["level"] != "family").to_dicts()
+            if statuses.height
+            else [],
+            "reasons": registry.reasons(hid).collect().to_dicts(),
+        },
+    )
+
+
+def _diagnosed(code: str) -> dict[str, object]:
+    try:
+        row = registry.area(code)
+    except registry.NoDiagnosis as missing:
+        raise Http404("Belum ada hasil `sinergi diagnose` di folder data.") from missing
+    if row is None:
+        raise Http404("Wilayah ini belum punya hasil diagnosis.")
+    return row
+
+
+def _first_diagnosed_area() -> str:
+    areas = registry.diagnosis_table("areas")
+    return str(areas.sort(areas["area_code"].str.len_chars())["area_code"][0])
+
+
+def _trail(code: str) -> list[dict[str, str]]:
+    """The areas from the province down to ``code``, for the breadcrumb."""
+    trail = []
+    found = wilayah.find(code)
+    while found is not None:
+        trail.append({"code": found.code, "name": found.name})
+        found = wilayah.parent(found.code)
+    return trail[::-1]

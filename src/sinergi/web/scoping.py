@@ -1,0 +1,118 @@
+"""The one door to person-level data: scope check, area filter, masking and the audit row.
+
+Every page, export and API call that shows persons or families reads them
+through :func:`read_people`. It refuses (and records the refusal) unless one of
+the user's active assignments lets them see people in the area; it applies the
+area filter itself, so no caller can forget it; it masks NIK and KK unless the
+role in that area allows them; it refuses an unfiltered list above the desa
+(search first); and it writes one audit row with who, what, where, which filter
+and how many rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeAlias
+
+import polars as pl
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+from sinergi.domain.identity import mask_nik
+from sinergi.web.accounts.models import Assignment, covers
+from sinergi.web.audit.models import AuditEntry
+
+IDENTIFIER_COLUMNS = ("nik", "kk")
+User: TypeAlias = AbstractBaseUser | AnonymousUser
+
+
+def assignments(user: User) -> list[Assignment]:
+    """The user's assignments active today."""
+    if not user.is_authenticated:
+        return []
+    return list(Assignment.objects.active().filter(user=user).select_related("role"))
+
+
+def may(user: User, permission: str, area: str) -> bool:
+    """Whether an active assignment covering ``area`` grants ``permission``."""
+    return any(a.role.allows(permission) and covers(a.see_scope, area) for a in assignments(user))
+
+
+def may_see_area(user: User, area: str) -> bool:
+    """Aggregates of ``area`` are visible to anyone whose see scope covers it."""
+    return any(covers(a.see_scope, area) for a in assignments(user))
+
+
+def home_areas(user: User) -> list[str]:
+    """The widest areas the user may see, one per assignment ("" = Indonesia)."""
+    scopes = sorted({a.see_scope for a in assignments(user)}, key=len)
+    return [s for s in scopes if not any(covers(o, s) and o != s for o in scopes)]
+
+
+def read_people(
+    user: User,
+    frame: pl.LazyFrame,
+    *,
+    what: str,
+    area: str,
+    filters: Mapping[str, Any] | None = None,
+    action: str = "read",
+    limit: int | None = None,
+) -> pl.DataFrame:
+    """Rows of ``frame`` (a lake table with ``area_code``) in ``area``, for ``user``.
+
+    Args:
+        what: what is read, for the audit log (``desa_list``, ``family``, ...).
+        area: the wilayah code the read is about; rows outside it are never returned.
+        filters: the filters the caller applied to ``frame``, recorded as they are.
+            Above the desa level a list needs at least one (search first).
+        action: ``read`` or ``export``.
+
+    Raises:
+        PermissionDenied: no active assignment lets the user see people in
+            ``area`` (or export there), or an unfiltered list above a desa.
+    """
+    filters = dict(filters or {})
+    needed = "export" if action == "export" else "see_people"
+    if not (may(user, "see_people", area) and may(user, needed, area)):
+        _record(user, "denied", what, area, filters, 0, False)
+        raise PermissionDenied("Anda tidak berwenang melihat data orang di wilayah ini.")
+    if _level(area) != "desa" and not any(filters.values()):
+        raise PermissionDenied("Pilih satu desa atau cari dengan nama/NIK lebih dulu.")
+    inside = (pl.col("area_code") == area) | pl.col("area_code").str.starts_with(area + ".")
+    rows = frame.filter(inside)
+    rows_read = (rows.head(limit) if limit else rows).collect()
+    shown = may(user, "see_identifiers", area)
+    if not shown:
+        rows_read = rows_read.with_columns(
+            pl.col(c).map_elements(mask_nik, return_dtype=pl.String)
+            for c in IDENTIFIER_COLUMNS
+            if c in rows_read.columns
+        )
+    _record(user, action, what, area, filters, rows_read.height, shown)
+    return rows_read
+
+
+def _level(area: str) -> str:
+    return {2: "provinsi", 4: "kabupaten", 6: "kecamatan"}.get(len(area.replace(".", "")), "desa")
+
+
+def _record(
+    user: User,
+    action: str,
+    what: str,
+    area: str,
+    filters: Mapping[str, Any],
+    rows: int,
+    shown: bool,
+) -> None:
+    AuditEntry.objects.create(
+        user=user if user.is_authenticated else None,
+        username=user.get_username() if user.is_authenticated else "(anonim)",
+        action=action,
+        what=what,
+        area=area,
+        filters={k: str(v) for k, v in filters.items() if v},
+        rows=rows,
+        identifiers_shown=shown,
+    )

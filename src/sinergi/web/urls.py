@@ -1,0 +1,21 @@
+"""The site's URLs."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from sinergi.web.pages import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path(
+        "masuk/",
+        auth_views.LoginView.as_view(template_name="sinergi/login.html"),
+        name="login",
+    ),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("wilayah/<str:code>/", views.area, name="area"),
+    path("wilayah/<str:code>/tindak-lanjut/", views.desa_list, name="desa_list"),
+    path("keluarga/<str:hid>/", views.family, name="family"),
+    path("admin/", admin.site.urls),
+]

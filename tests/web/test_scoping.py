@@ -1,0 +1,152 @@
+"""Scoping, adversarially: nobody reads people outside their area, and every read is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+
+from sinergi.web import registry, scoping
+from sinergi.web.audit.models import AuditEntry
+
+MakeUser = Callable[..., User]
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _family_in(desa: str) -> str:
+    rows = registry.follow_up().collect()
+    return str(rows.filter(rows["area_code"] == desa)["hid"][0])
+
+
+def test_village_operator_reads_own_village_and_is_audited(
+    make_user: MakeUser, desas: list[str]
+) -> None:
+    operator = make_user("ops", "village", desas[0])
+    response = _client(operator).get(f"/wilayah/{desas[0]}/tindak-lanjut/")
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(username="ops", what="desa_list")
+    assert (entry.action, entry.area) == ("read", desas[0])
+    assert entry.rows > 0 and entry.rows == response.context["rows"].__len__()
+
+
+def test_village_operator_cannot_reach_another_village_by_any_url(
+    make_user: MakeUser, desas: list[str]
+) -> None:
+    mine, other = desas[0], desas[1]
+    client = _client(make_user("ops", "village", mine))
+    foreign_family = _family_in(other)
+    for url in (
+        f"/wilayah/{other}/tindak-lanjut/",
+        f"/wilayah/{other}/tindak-lanjut/?jenis=exclusion",
+        f"/wilayah/{other}/",
+        f"/wilayah/{mine[:8]}/tindak-lanjut/?program=pkh",  # the kecamatan around my desa
+        f"/wilayah/{mine[:5]}/",
+        f"/keluarga/{foreign_family}/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert foreign_family not in response.content.decode()
+    denied = AuditEntry.objects.filter(username="ops", action="denied")
+    assert {e.what for e in denied} == {"desa_list", "family"}
+    assert not AuditEntry.objects.filter(username="ops", action="read").exists()
+
+
+def test_regency_analyst_cannot_read_another_regency(make_user: MakeUser, desas: list[str]) -> None:
+    analyst = make_user("bima", "analyst", "52.06")  # Kabupaten Bima, next door to Dompu
+    client = _client(analyst)
+    assert client.get(f"/wilayah/{desas[0]}/tindak-lanjut/").status_code == 403
+    assert client.get(f"/keluarga/{_family_in(desas[0])}/").status_code == 403
+    assert client.get("/wilayah/52.05/").status_code == 403
+
+
+def test_scope_prefix_is_a_whole_code_not_a_string_prefix(
+    make_user: MakeUser, desas: list[str]
+) -> None:
+    # "52.0" is not a wilayah; it must not cover 52.05 just because the text starts alike.
+    user = make_user("odd", "analyst", "52.0")
+    with pytest.raises(PermissionDenied):
+        scoping.read_people(user, registry.follow_up(), what="desa_list", area=desas[0])
+
+
+def test_the_scoping_function_filters_rows_itself(make_user: MakeUser, desas: list[str]) -> None:
+    operator = make_user("ops", "village", desas[0])
+    # A caller that forgets to filter by area still gets only the operator's village.
+    rows = scoping.read_people(operator, registry.follow_up(), what="desa_list", area=desas[0])
+    assert set(rows["area_code"]) == {desas[0]}
+
+
+def test_lists_above_a_desa_need_a_filter_first(make_user: MakeUser, desas: list[str]) -> None:
+    analyst = make_user("ana", "analyst", "52.05")
+    with pytest.raises(PermissionDenied):
+        scoping.read_people(analyst, registry.follow_up(), what="desa_list", area="52.05")
+    rows = scoping.read_people(
+        analyst, registry.follow_up(program="pkh"), what="desa_list", area="52.05",
+        filters={"program": "pkh"},
+    )  # fmt: skip
+    assert rows.height > 0 and set(rows["program"]) == {"pkh"}
+
+
+def test_identifiers_are_masked_unless_the_role_allows(
+    make_user: MakeUser, desas: list[str]
+) -> None:
+    desa = desas[0]
+    tkpk = make_user("tkpk", "tkpk", "52.05")
+    analyst = make_user("ana", "analyst", "52.05")
+    masked = scoping.read_people(tkpk, registry.follow_up(), what="desa_list", area=desa)
+    clear = scoping.read_people(analyst, registry.follow_up(), what="desa_list", area=desa)
+    shown = [n for n in clear["nik"].drop_nulls() if n]
+    assert shown and all(len(n) == 16 and n.isdigit() for n in shown)
+    hidden = [n for n in masked["nik"].drop_nulls() if n]
+    assert hidden and all("*" in n and n[:4].isdigit() for n in hidden)
+    page = _client(tkpk).get(f"/wilayah/{desa}/tindak-lanjut/").content.decode()
+    assert shown[0] not in page
+    entries = AuditEntry.objects.filter(what="desa_list", action="read")
+    assert {(e.username, e.identifiers_shown) for e in entries} == {("tkpk", False), ("ana", True)}
+
+
+def test_province_viewer_sees_aggregates_but_no_people(
+    make_user: MakeUser, desas: list[str]
+) -> None:
+    client = _client(make_user("prov", "province", "52"))
+    assert client.get("/wilayah/52.05/").status_code == 200
+    assert client.get(f"/wilayah/{desas[0]}/").status_code == 200
+    assert client.get(f"/wilayah/{desas[0]}/tindak-lanjut/").status_code == 403
+
+
+def test_an_expired_assignment_gives_no_access(make_user: MakeUser, desas: list[str]) -> None:
+    yesterday = date.today() - timedelta(days=1)
+    user = make_user("old", "analyst", "52.05", ends=yesterday)
+    client = _client(user)
+    assert client.get("/").status_code == 403
+    assert client.get(f"/wilayah/{desas[0]}/tindak-lanjut/").status_code == 403
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(db: None, desas: list[str]) -> None:
+    response = Client().get(f"/wilayah/{desas[0]}/tindak-lanjut/")
+    assert response.status_code == 302 and response["Location"].startswith("/masuk/")
+    assert not AuditEntry.objects.exists()
+
+
+def test_audit_entries_cannot_be_changed_or_deleted(make_user: MakeUser, desas: list[str]) -> None:
+    operator = make_user("ops", "village", desas[0])
+    _client(operator).get(f"/wilayah/{desas[0]}/tindak-lanjut/")
+    entry = AuditEntry.objects.get(username="ops")
+    entry.rows = 0
+    with pytest.raises(PermissionDenied):
+        entry.save()
+    with pytest.raises(PermissionDenied):
+        entry.delete()
+    with pytest.raises(PermissionDenied):
+        AuditEntry.objects.all().update(rows=0)
+    with pytest.raises(PermissionDenied):
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.get(username="ops").rows > 0
