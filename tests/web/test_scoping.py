@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from io import BytesIO
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from python_calamine import CalamineWorkbook
 
 from sinergi.web import registry, scoping
 from sinergi.web.audit.models import AuditEntry
@@ -150,3 +152,24 @@ def test_audit_entries_cannot_be_changed_or_deleted(make_user: MakeUser, desas: 
     with pytest.raises(PermissionDenied):
         AuditEntry.objects.all().delete()
     assert AuditEntry.objects.get(username="ops").rows > 0
+
+
+def test_export_is_audited_masked_by_role_and_refused_without_the_permission(
+    make_user: MakeUser, desas: list[str]
+) -> None:
+    desa = desas[0]
+    url = f"/wilayah/{desa}/tindak-lanjut/xlsx/?program=pkh"
+    opd = _client(make_user("dinsos", "opd", "52.05", opd="Dinas Sosial"))
+    response = opd.get(url)
+    assert response.status_code == 200
+    sheet = CalamineWorkbook.from_filelike(BytesIO(response.content)).get_sheet_by_index(0)
+    rows = sheet.to_python()
+    header = rows[1]
+    niks = [r[header.index("NIK")] for r in rows[2:] if r[header.index("NIK")]]
+    assert niks and all("*" in n for n in niks)  # an OPD officer never sees NIKs unmasked
+    assert {r[header.index("Program")] for r in rows[2:]} == {"pkh"}
+    entry = AuditEntry.objects.get(username="dinsos", action="export")
+    assert (entry.area, entry.filters, entry.rows) == (desa, {"program": "pkh"}, len(rows) - 2)
+    tkpk = _client(make_user("tkpk", "tkpk", "52.05"))
+    assert tkpk.get(url).status_code == 403  # may read, may not export
+    assert AuditEntry.objects.filter(username="tkpk", action="denied").count() == 1

@@ -16,6 +16,11 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("wilayah/<str:code>/", views.area, name="area"),
     path("wilayah/<str:code>/tindak-lanjut/", views.desa_list, name="desa_list"),
+    path(
+        "wilayah/<str:code>/tindak-lanjut/xlsx/",
+        views.desa_list_export,
+        name="desa_list_export",
+    ),
     path("keluarga/<str:hid>/", views.family, name="family"),
     path("admin/", admin.site.urls),
 ]

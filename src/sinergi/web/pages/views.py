@@ -1,13 +1,18 @@
-"""The pages: dashboard and drill-down by wilayah, the desa follow-up list, family detail."""
+"""The pages: area dashboard and drill-down, the desa follow-up list and its XLSX, a family."""
 
 from __future__ import annotations
 
+import io
+
+import xlsxwriter
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from sinergi.domain import wilayah
+from sinergi.reports.diagnostics_workbook import CONFIDENTIAL
+from sinergi.reports.sheets import Styles, write_table
 from sinergi.web import registry, scoping
 
 PROGRAMS = ("pkh", "sembako", "pbi", "pip", "blt_dd", "rtlh", "bpjs_tk")
@@ -81,8 +86,60 @@ def desa_list(request: HttpRequest, code: str) -> HttpResponse:
             "program": program or "",
             "programs": PROGRAMS,
             "limit": LIST_LIMIT,
+            "may_export": scoping.may(request.user, "export", code),
+            "query": request.GET.urlencode(),
         },
     )
+
+
+LIST_COLUMNS = {
+    "head_name": "Kepala keluarga",
+    "nik": "NIK",
+    "kk": "Nomor KK",
+    "address": "Alamat",
+    "rt": "RT",
+    "rw": "RW",
+    "desil": "Desil",
+    "member_count": "Jumlah anggota",
+    "reason": "Alasan",
+    "program": "Program",
+    "opd": "OPD",
+    "hid": "ID keluarga",
+}
+
+
+@login_required
+def desa_list_export(request: HttpRequest, code: str) -> HttpResponse:
+    """The same list as an XLSX file; an export, so it needs the export permission."""
+    row = _diagnosed(code)
+    kind = request.GET.get("jenis") or None
+    program = request.GET.get("program") or None
+    rows = scoping.read_people(
+        request.user,
+        registry.follow_up(kind, program),
+        what="desa_list",
+        area=code,
+        filters={"jenis": kind, "program": program},
+        action="export",
+    )
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Tindak lanjut")
+    write_table(
+        sheet,
+        Styles(book),
+        f"Tindak lanjut {row['area_name']} ({code}). {CONFIDENTIAL}",
+        rows.sort("head_name", nulls_last=True).select(list(LIST_COLUMNS)),
+        LIST_COLUMNS,
+        "-",
+    )
+    book.close()
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="tindak_lanjut_{code}.xlsx"'
+    return response
 
 
 @login_required
