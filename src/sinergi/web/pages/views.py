@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import polars as pl
 import xlsxwriter
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -65,16 +66,8 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def desa_list(request: HttpRequest, code: str) -> HttpResponse:
     row = _diagnosed(code)
-    kind = request.GET.get("jenis") or None
-    program = request.GET.get("program") or None
-    rows = scoping.read_people(
-        request.user,
-        registry.follow_up(kind, program),
-        what="desa_list",
-        area=code,
-        filters={"jenis": kind, "program": program},
-        limit=LIST_LIMIT,
-    )
+    kind, program = request.GET.get("jenis") or None, request.GET.get("program") or None
+    rows = _follow_up(request, code, kind, program, action="read", limit=LIST_LIMIT)
     return render(
         request,
         "sinergi/desa_list.html",
@@ -112,16 +105,8 @@ LIST_COLUMNS = {
 def desa_list_export(request: HttpRequest, code: str) -> HttpResponse:
     """The same list as an XLSX file; an export, so it needs the export permission."""
     row = _diagnosed(code)
-    kind = request.GET.get("jenis") or None
-    program = request.GET.get("program") or None
-    rows = scoping.read_people(
-        request.user,
-        registry.follow_up(kind, program),
-        what="desa_list",
-        area=code,
-        filters={"jenis": kind, "program": program},
-        action="export",
-    )
+    kind, program = request.GET.get("jenis") or None, request.GET.get("program") or None
+    rows = _follow_up(request, code, kind, program, action="export")
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("Tindak lanjut")
@@ -166,6 +151,26 @@ def family(request: HttpRequest, hid: str) -> HttpResponse:
             else [],
             "reasons": registry.reasons(hid).collect().to_dicts(),
         },
+    )
+
+
+def _follow_up(
+    request: HttpRequest,
+    code: str,
+    kind: str | None,
+    program: str | None,
+    *,
+    action: str,
+    limit: int | None = None,
+) -> pl.DataFrame:
+    return scoping.read_people(
+        request.user,
+        registry.follow_up(kind, program),
+        what="desa_list",
+        area=code,
+        filters={"jenis": kind, "program": program},
+        action=action,
+        limit=limit,
     )
 
 
