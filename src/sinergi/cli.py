@@ -23,7 +23,7 @@ from rich.table import Table
 
 from sinergi.domain import wilayah
 from sinergi.errors import SinergiError
-from sinergi.reports.formats import id_number, id_percent
+from sinergi.reports.formats import id_decimal, id_number, id_percent
 
 if TYPE_CHECKING:  # imported lazily at run time, to keep `sinergi --help` fast
     from sinergi.pipeline.stats.export import StatsFiles
@@ -450,7 +450,7 @@ def diagnose_(
     table = Table("Ukuran", "Nilai", title=f"Diagnosis sasaran {run.run_id}")
     for label, value in lines:
         table.add_row(label, value)
-    table.add_row("Waktu", f"{sum(run.seconds.values()):.1f} detik".replace(".", ","))
+    table.add_row("Waktu", f"{id_decimal(sum(run.seconds.values()), 1)} detik")
     console.print(table)
     if quality:
         _print_diagnosis_quality(quality)
@@ -469,7 +469,7 @@ def _print_diagnosis_quality(quality: dict[str, Any]) -> None:
             scores.add_row(
                 label,
                 name,
-                *(f"{overall[m]:.4f}".replace(".", ",") for m in ("precision", "recall", "f1")),
+                *(id_decimal(overall[m], 4) for m in ("precision", "recall", "f1")),
             )
     console.print(scores)
 
@@ -584,9 +584,9 @@ def _print_stats(run: StatsRun) -> None:
             row["basis"],
             {"rural": "perdesaan", "urban": "perkotaan"}.get(row["group"] or "", "kabupaten"),
             row["indicator"],
-            f"{row['value']:.2f}".replace(".", ","),
-            f"{row['ci_low']:.2f} – {row['ci_high']:.2f}".replace(".", ","),
-            f"{row['cv'] * 100:.1f}%".replace(".", ",") if row["cv"] is not None else "-",
+            id_decimal(row["value"]),
+            f"{id_decimal(row['ci_low'])} – {id_decimal(row['ci_high'])}",
+            f"{id_decimal(row['cv'] * 100, 1)}%" if row["cv"] is not None else "-",
             _RELIABILITY.get(row["reliability"], "-"),
         )
     console.print(table)
@@ -595,8 +595,8 @@ def _print_stats(run: StatsRun) -> None:
     for row in run.tables["small_areas"].iter_rows(named=True):
         areas.add_row(
             row["district_name"],
-            f"{row['direct']:.1f}".replace(".", ",") if row["direct"] is not None else "-",
-            f"{row['estimate']:.1f}".replace(".", ","),
+            id_decimal(row["direct"], 1) if row["direct"] is not None else "-",
+            id_decimal(row["estimate"], 1),
             f"{row['cv'] * 100:.0f}%" if row["cv"] == row["cv"] else "-",
             id_number(int(row["n_households"] or 0)),
         )
@@ -612,10 +612,10 @@ def _print_stats(run: StatsRun) -> None:
             moved.add_row(
                 row["basis"],
                 row["indicator"],
-                f"{row['value_before']:.2f}".replace(".", ","),
-                f"{row['value']:.2f}".replace(".", ","),
-                f"{row['change']:+.2f}".replace(".", ","),
-                f"{row['ci_low']:.2f} – {row['ci_high']:.2f}".replace(".", ","),
+                id_decimal(row["value_before"]),
+                id_decimal(row["value"]),
+                id_decimal(row["change"], signed=True),
+                f"{id_decimal(row['ci_low'])} – {id_decimal(row['ci_high'])}",
                 "ya" if row["significant"] else "tidak",
             )
         console.print(moved)
@@ -626,9 +626,9 @@ def _print_stats(run: StatsRun) -> None:
         goals.add_row(
             f"{row['indicator']} {row['bound']}".replace(".", ","),
             str(row["year"]),
-            f"{row['estimate']:.2f}".replace(".", ","),
-            f"{row['gap_points']:+.2f} poin".replace(".", ","),
-            f"{needed:.2f} poin".replace(".", ",") if needed is not None else "-",
+            id_decimal(row["estimate"]),
+            f"{id_decimal(row['gap_points'], signed=True)} poin",
+            f"{id_decimal(needed)} poin" if needed is not None else "-",
             "ya" if row["met"] else "belum",
         )
     console.print(goals)
@@ -726,7 +726,7 @@ def _print_link(run: Any, quality: dict[str, Any] | None) -> None:
         ("Keluarga (hid)", "families"),
     ):
         table.add_row(label, id_number(counts[key]))
-    table.add_row("Waktu", f"{sum(run.seconds.values()):.1f} detik".replace(".", ","))
+    table.add_row("Waktu", f"{id_decimal(sum(run.seconds.values()), 1)} detik")
     console.print(table)
     if quality:
         scores = Table("Mutu terhadap kebenaran", "Presisi", "Recall", "F1")
@@ -737,12 +737,12 @@ def _print_link(run: Any, quality: dict[str, Any] | None) -> None:
             pairwise = quality[key]["pairwise"]
             scores.add_row(
                 f"{label} (pasangan)",
-                *(f"{pairwise[m]:.4f}".replace(".", ",") for m in ("precision", "recall", "f1")),
+                *(id_decimal(pairwise[m], 4) for m in ("precision", "recall", "f1")),
             )
             cluster = quality[key]["cluster"]
             scores.add_row(
                 f"{label} (orang utuh)",
-                *(f"{cluster[m]:.4f}".replace(".", ",") for m in ("precision", "recall")),
+                *(id_decimal(cluster[m], 4) for m in ("precision", "recall")),
                 "",
             )
         console.print(scores)
@@ -795,9 +795,7 @@ def _print_summary(name: str, manifest: dict[str, Any], out: Path) -> None:
     table = Table("Ukuran", "Nilai", title="Ringkasan")
     table.add_row("Penduduk", id_number(counts["persons"]))
     table.add_row("Rumah tangga", id_number(counts["households"]))
-    table.add_row(
-        "Rata-rata anggota rumah tangga", f"{achieved['mean_household_size']:.2f}".replace(".", ",")
-    )
+    table.add_row("Rata-rata anggota rumah tangga", id_decimal(achieved["mean_household_size"]))
     table.add_row(
         "Penduduk miskin (P0)",
         f"{id_percent(achieved['poverty_rate'], 2)} (target {id_percent(cal['poverty_rate'], 2)})",
@@ -806,7 +804,7 @@ def _print_summary(name: str, manifest: dict[str, Any], out: Path) -> None:
         "Miskin ekstrem",
         f"{id_percent(achieved['extreme_rate'], 2)} (target {id_percent(cal['extreme_rate'], 2)})",
     )
-    table.add_row("Gini pengeluaran per kapita", f"{achieved['gini']:.3f}".replace(".", ","))
+    table.add_row("Gini pengeluaran per kapita", id_decimal(achieved["gini"], 3))
     table.add_row("Sampel survei (rumah tangga)", id_number(counts["survey_households"]))
     console.print(table)
     files = Table("Berkas", "Baris", title="Berkas sumber")

@@ -145,3 +145,31 @@ def test_comparing_with_a_survey_that_is_not_earlier_is_refused(
     )
     assert result.exit_code == 1
     assert "pembanding" in " ".join(result.stderr.split())
+
+
+def test_a_survey_file_is_imported_first_then_measured(
+    small_regency: SynthResult, tmp_path: Path
+) -> None:
+    (survey,) = (small_regency.out / "sources" / "survey").glob("*.csv")
+    home = tmp_path / "home"
+    result = CliRunner().invoke(
+        app, ["stats", str(survey), "--home", str(home), "--lines", LINES, "--json", "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    (manifest,) = DataHome.resolve(home).manifests()
+    assert manifest["contract"] == "survey_household"
+    assert report["survey"] == manifest["import_id"]  # measured on what was just imported
+
+
+def test_a_file_that_is_not_a_survey_is_refused_by_name(
+    small_regency: SynthResult, tmp_path: Path
+) -> None:
+    program_list = small_regency.out / "sources" / "programs" / "pbi_jkn_2026.csv"
+    result = CliRunner().invoke(
+        app, ["stats", str(program_list), "--home", str(tmp_path / "home"), "--quiet"]
+    )
+    assert result.exit_code == 1
+    message = " ".join(result.stderr.split())
+    assert "pbi_jkn_2026.csv" in message and "data survei rumah tangga" in message
+    assert not (tmp_path / "home" / "stats").exists()  # nothing measured, nothing written

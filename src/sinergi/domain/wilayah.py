@@ -65,6 +65,7 @@ __all__ = [
     "is_within",
     "level_of",
     "lookup_name",
+    "name_or_code",
     "normalise_code",
     "parent",
     "villages_of",
@@ -316,6 +317,17 @@ def parent(code: str | int) -> Area | None:
     """
     area = get(code)
     return None if area.parent_code is None else get(area.parent_code)
+
+
+def name_or_code(code: str) -> str:
+    """The area's name as the list spells it, or the code itself when it is not in the list.
+
+    Examples:
+        >>> name_or_code("52.05.01"), name_or_code("52.05.99")
+        ('Dompu', '52.05.99')
+    """
+    area = find(code)
+    return area.name if area else code
 
 
 def ancestors(code: str | int) -> list[Area]:

@@ -19,6 +19,16 @@ def id_number(value: int | float) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def id_decimal(value: float, digits: int = 2, *, signed: bool = False) -> str:
+    """A number with a fixed count of decimals and a decimal comma, without grouping.
+
+    Examples:
+        >>> id_decimal(14.1734), id_decimal(-0.5, 1), id_decimal(2.0, signed=True)
+        ('14,17', '-0,5', '+2,00')
+    """
+    return f"{value:{'+' if signed else ''}.{digits}f}".replace(".", ",")
+
+
 def id_percent(share: float, digits: int = 1) -> str:
     """Examples:
     >>> id_percent(0.125)

@@ -35,7 +35,11 @@ def assignments(user: User) -> list[Assignment]:
 
 def may(user: User, permission: str, area: str) -> bool:
     """Whether an active assignment covering ``area`` grants ``permission``."""
-    return any(a.role.allows(permission) and covers(a.see_scope, area) for a in assignments(user))
+    return _grants(assignments(user), permission, area)
+
+
+def _grants(active: list[Assignment], permission: str, area: str) -> bool:
+    return any(a.role.allows(permission) and covers(a.see_scope, area) for a in active)
 
 
 def may_see_area(user: User, area: str) -> bool:
@@ -73,8 +77,9 @@ def read_people(
             ``area`` (or export there), or an unfiltered list above a desa.
     """
     filters = dict(filters or {})
+    active = assignments(user)  # one query for every check below
     needed = "export" if action == "export" else "see_people"
-    if not (may(user, "see_people", area) and may(user, needed, area)):
+    if not (_grants(active, "see_people", area) and _grants(active, needed, area)):
         _record(user, "denied", what, area, filters, 0, False)
         raise PermissionDenied("Anda tidak berwenang melihat data orang di wilayah ini.")
     if _level(area) != "desa" and not any(filters.values()):
@@ -82,7 +87,7 @@ def read_people(
     inside = (pl.col("area_code") == area) | pl.col("area_code").str.starts_with(area + ".")
     rows = frame.filter(inside)
     rows_read = (rows.head(limit) if limit else rows).collect()
-    shown = may(user, "see_identifiers", area)
+    shown = _grants(active, "see_identifiers", area)
     if not shown:
         rows_read = rows_read.with_columns(
             pl.col(c).map_elements(mask_nik, return_dtype=pl.String)

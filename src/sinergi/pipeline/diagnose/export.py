@@ -237,8 +237,8 @@ def follow_up_rows(run: DiagnosisRun, link_folder: Path) -> pl.DataFrame:
         )
     )  # fmt: skip
     codes = reasons["area_code"].unique().drop_nulls().to_list()
-    desa = {code: _name(code) for code in codes}
-    districts = {code: _name(code.rsplit(".", 1)[0]) for code in codes}
+    desa = {code: wilayah.name_or_code(code) for code in codes}
+    districts = {code: wilayah.name_or_code(code.rsplit(".", 1)[0]) for code in codes}
     return (
         reasons.join(heads, on="hid", how="left")
         .with_columns(
@@ -248,8 +248,3 @@ def follow_up_rows(run: DiagnosisRun, link_folder: Path) -> pl.DataFrame:
         )
         .select(FOLLOW_UP_COLUMNS)
     )
-
-
-def _name(code: str) -> str:
-    area = wilayah.find(code)
-    return area.name if area else code

@@ -18,9 +18,10 @@ from sinergi.domain import wilayah
 from sinergi.lake.home import DataHome, write_atomically
 from sinergi.pipeline.stats.design import CAUTION_RSE, RELIABLE_RSE
 from sinergi.pipeline.stats.run import StatsRun
-from sinergi.pipeline.stats.targets import INDICATORS as TARGET_BASES
+from sinergi.pipeline.stats.targets import INDICATORS as TARGET_INDICATORS
+from sinergi.pipeline.stats.targets import on_basis
 from sinergi.reports.charts import Chart, Series, write_html, write_png
-from sinergi.reports.formats import id_number
+from sinergi.reports.formats import id_decimal, id_number
 from sinergi.reports.stats_workbook import write_stats_workbook
 
 WORKBOOK = "statistik_kemiskinan.xlsx"
@@ -98,7 +99,8 @@ def export_stats(home: DataHome, run: StatsRun) -> StatsFiles:
         partial.mkdir(parents=True)
         write_stats_workbook(
             partial / WORKBOOK,
-            title=f"Statistik kemiskinan {_area_name(run.regency)} – survei {run.survey['period']}",
+            title=f"Statistik kemiskinan {wilayah.name_or_code(run.regency)} – "
+            f"survei {run.survey['period']}",
             summary=summary_lines(run),
             tables=_sheets(run),
             column_labels=COLUMN_LABELS,
@@ -117,7 +119,7 @@ def summary_lines(run: StatsRun) -> list[tuple[str, str]]:
     estimates = run.tables["estimates"]
     regency = estimates.filter(pl.col("level") == "kabupaten")
     lines = [
-        ("Kabupaten/kota", f"{_area_name(run.regency)} ({run.regency})"),
+        ("Kabupaten/kota", f"{wilayah.name_or_code(run.regency)} ({run.regency})"),
         (
             "Survei",
             f"periode {run.survey['period']}, impor {run.survey['import_id']}, "
@@ -146,8 +148,9 @@ def summary_lines(run: StatsRun) -> list[tuple[str, str]]:
         lines.append(
             (
                 f"Perubahan P0 sejak {row['period_before']} ({row['basis']})",
-                f"{_decimal(row['change'], signed=True)} poin "
-                f"(SK 95%: {_decimal(row['ci_low'])} s.d. {_decimal(row['ci_high'])}); {verdict}",
+                f"{id_decimal(row['change'], signed=True)} poin "
+                f"(SK 95%: {id_decimal(row['ci_low'])} s.d. {id_decimal(row['ci_high'])}); "
+                f"{verdict}",
             )
         )
     lines += [
@@ -168,10 +171,10 @@ def summary_lines(run: StatsRun) -> list[tuple[str, str]]:
 
 def _with_interval(row: dict[str, Any]) -> str:
     """``14,17 (SK 95%: 10,25–18,09; KK 13,8%; andal)``"""
-    cv = "-" if row["cv"] is None else _decimal(row["cv"] * 100, 1)
+    cv = "-" if row["cv"] is None else id_decimal(row["cv"] * 100, 1)
     return (
-        f"{_decimal(row['value'])} (SK 95%: {_decimal(row['ci_low'])}–"
-        f"{_decimal(row['ci_high'])}; KK {cv}%; {RELIABILITY_LABELS[row['reliability']]})"
+        f"{id_decimal(row['value'])} (SK 95%: {id_decimal(row['ci_low'])}–"
+        f"{id_decimal(row['ci_high'])}; KK {cv}%; {RELIABILITY_LABELS[row['reliability']]})"
     )
 
 
@@ -221,26 +224,21 @@ def _sheets(run: StatsRun) -> dict[str, tuple[str, pl.DataFrame]]:
 
 def _readable(frame: pl.DataFrame) -> pl.DataFrame:
     """Indonesian labels for the coded columns of an estimates-like table."""
-    columns = {
-        "indicator": pl.col("indicator").replace(INDICATOR_LABELS),
-        "level": pl.col("level").replace(LEVEL_LABELS),
-        "group": pl.col("group")
-        .replace(GROUP_LABELS)
-        .map_elements(_area_label, return_dtype=pl.String),
-        "reliability": pl.col("reliability").replace(RELIABILITY_LABELS),
-        "cv_percent": pl.col("cv") * 100,
-    }
-    present = {
-        name: expr
-        for name, expr in columns.items()
-        if name in frame.columns or (name == "cv_percent" and "cv" in frame.columns)
-    }
-    return frame.with_columns(**present).drop("cv", strict=False)
+    frame = frame.with_columns(
+        pl.col("indicator").replace(INDICATOR_LABELS),
+        pl.col("level").replace(LEVEL_LABELS),
+        pl.col("group").replace(GROUP_LABELS).map_elements(_area_label, return_dtype=pl.String),
+    )
+    if "cv" not in frame.columns:  # changes carry no CV or reliability of their own
+        return frame
+    return frame.with_columns(
+        pl.col("reliability").replace(RELIABILITY_LABELS), cv_percent=pl.col("cv") * 100
+    ).drop("cv")
 
 
 def _charts(run: StatsRun) -> dict[str, Chart]:
     charts = {"peta_kecamatan": _kecamatan_chart(run)}
-    for indicator in TARGET_BASES:
+    for indicator in TARGET_INDICATORS:
         chart = _trajectory_chart(run, indicator)
         if chart is not None:
             charts[f"lintasan_{indicator}"] = chart
@@ -261,7 +259,7 @@ def _kecamatan_chart(run: StatsRun) -> Chart:
     names = areas["district_name"].to_list()
     half = areas["rmse"] * 1.96
     return Chart(
-        title=f"Persentase penduduk miskin per kecamatan, {_area_name(run.regency)} "
+        title=f"Persentase penduduk miskin per kecamatan, {wilayah.name_or_code(run.regency)} "
         f"({run.survey['period']}, {basis})",
         x_title="Kecamatan",
         y_title="P0 (%)",
@@ -291,9 +289,11 @@ def _kecamatan_chart(run: StatsRun) -> Chart:
 
 def _trajectory_chart(run: StatsRun, indicator: str) -> Chart | None:
     """The survey rounds with their 95% band, and the path the targets ask for."""
-    bps = pl.col("basis") == "BPS_GK"
-    basis_filter = bps if TARGET_BASES[indicator] == "BPS_GK" else ~bps
-    history = run.tables["history"].filter(basis_filter, pl.col("indicator") == "P0").sort("period")
+    history = (
+        run.tables["history"]
+        .filter(on_basis(indicator), pl.col("indicator") == "P0")
+        .sort("period")
+    )
     if history.is_empty():
         return None
     basis = history["basis"][0]
@@ -319,7 +319,8 @@ def _trajectory_chart(run: StatsRun, indicator: str) -> Chart | None:
             )
         )
     return Chart(
-        title=f"{TARGET_LABELS[indicator]}, {_area_name(run.regency)}: capaian dan target",
+        title=f"{TARGET_LABELS[indicator]}, {wilayah.name_or_code(run.regency)}: "
+        "capaian dan target",
         x_title="Tahun",
         y_title="Persen penduduk",
         series=tuple(series),
@@ -345,12 +346,3 @@ def _year(period: str) -> float:
 def _area_label(code: str | None) -> str | None:
     area = wilayah.find(code) if code and code[:1].isdigit() else None
     return f"{area.name} ({code})" if area else code
-
-
-def _area_name(code: str) -> str:
-    area = wilayah.find(code)
-    return area.name if area else code
-
-
-def _decimal(value: float, digits: int = 2, *, signed: bool = False) -> str:
-    return f"{value:{'+' if signed else ''}.{digits}f}".replace(".", ",")

@@ -363,7 +363,7 @@ def _small_areas(
     )
     return frame.select(
         "district",
-        pl.Series("district_name", [_name(code) for code in districts]),
+        pl.Series("district_name", [wilayah.name_or_code(code) for code in districts]),
         pl.lit(choice.basis).alias("basis"),
         pl.col("value").alias("direct"),
         pl.col("se").alias("direct_se"),
@@ -387,8 +387,3 @@ def _registry_covariates(home: DataHome, districts: list[str]) -> pl.DataFrame:
     return areas.filter(pl.col("level") == "kecamatan").select(
         pl.col("area_code").alias("district"), *(c for c in COVARIATES if c in areas.columns)
     )
-
-
-def _name(code: str) -> str:
-    area = wilayah.find(code)
-    return area.name if area else code

@@ -27,10 +27,8 @@ def progress(estimates: pl.DataFrame, regency: str, survey_year: int) -> pl.Data
     """
     regency_p0 = estimates.filter(pl.col("level") == "kabupaten", pl.col("indicator") == "P0")
     rows = []
-    for indicator, basis in INDICATORS.items():
-        chosen = regency_p0.filter(
-            (pl.col("basis") == "BPS_GK") if basis == "BPS_GK" else (pl.col("basis") != "BPS_GK")
-        )
+    for indicator in INDICATORS:
+        chosen = regency_p0.filter(on_basis(indicator))
         if chosen.is_empty():
             continue
         estimate = chosen.row(0, named=True)
@@ -58,6 +56,12 @@ def progress(estimates: pl.DataFrame, regency: str, survey_year: int) -> pl.Data
                 }
             )
     return pl.DataFrame(rows, schema=_SCHEMA)
+
+
+def on_basis(indicator: str) -> pl.Expr:
+    """The estimates that answer a target ``indicator``: the BPS line, or any extreme line."""
+    bps = pl.col("basis") == "BPS_GK"
+    return bps if INDICATORS[indicator] == "BPS_GK" else ~bps
 
 
 def _targets(indicator: str, regency: str, survey_year: int) -> list[reference.Target]:

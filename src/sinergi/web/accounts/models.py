@@ -102,10 +102,18 @@ def _area(code: str) -> wilayah.Area | None:
 def covers(scope: str, code: str) -> bool:
     """Whether the wilayah ``scope`` includes ``code`` (itself or any area below it).
 
+    The scope test of ``wilayah.is_within``, except that an empty scope is Indonesia
+    and a malformed scope covers nothing (it grants no access rather than failing).
+
     Examples:
         >>> covers("52.05", "52.05.01.2001"), covers("52.05", "52.05"), covers("52.0", "52.05")
         (True, True, False)
         >>> covers("", "52.05")
         True
     """
-    return not scope or code == scope or code.startswith(scope + ".")
+    if not scope:
+        return True
+    try:
+        return wilayah.is_within(code, scope)
+    except wilayah.WilayahError:
+        return False

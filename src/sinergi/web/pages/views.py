@@ -143,12 +143,7 @@ def family(request: HttpRequest, hid: str) -> HttpResponse:
             "hid": hid,
             "trail": _trail(code),
             "members": members.sort("relationship").to_dicts(),
-            "statuses": statuses.filter(statuses["level"] == "family").to_dicts()
-            if statuses.height
-            else [],
-            "person_statuses": statuses.filter(statuses["level"] != "family").to_dicts()
-            if statuses.height
-            else [],
+            "statuses": statuses.filter(pl.col("level") == "family").to_dicts(),
             "reasons": registry.reasons(hid).collect().to_dicts(),
         },
     )
@@ -191,9 +186,6 @@ def _first_diagnosed_area() -> str:
 
 def _trail(code: str) -> list[dict[str, str]]:
     """The areas from the province down to ``code``, for the breadcrumb."""
-    trail = []
-    found = wilayah.find(code)
-    while found is not None:
-        trail.append({"code": found.code, "name": found.name})
-        found = wilayah.parent(found.code)
-    return trail[::-1]
+    here = wilayah.find(code)
+    chain = [*wilayah.ancestors(code), here] if here else []
+    return [{"code": area.code, "name": area.name} for area in chain]
