@@ -66,9 +66,14 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "sinergi.web.accounts",
     "sinergi.web.audit",
     "sinergi.web.pages",
+    "sinergi.web.review",
+    "sinergi.web.verval",
+    "sinergi.web.uploads",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -150,6 +155,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Long work (imports of uploaded files) runs as a job in the database queue, executed by
+# `manage.py db_worker` (which `sinergi serve` starts beside the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]

@@ -2,8 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
+from sinergi.web.api import api
 from sinergi.web.pages import views
 
 urlpatterns = [
@@ -22,5 +23,9 @@ urlpatterns = [
         name="desa_list_export",
     ),
     path("keluarga/<str:hid>/", views.family, name="family"),
+    path("", include("sinergi.web.review.urls")),
+    path("", include("sinergi.web.verval.urls")),
+    path("", include("sinergi.web.uploads.urls")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

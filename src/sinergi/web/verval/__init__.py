@@ -1,0 +1,1 @@
+"""Verval: village operators verify families and propose missing ones; the secretariat approves."""
