@@ -50,10 +50,17 @@ def desas(site_home: Path) -> list[str]:
 def make_user(db: None) -> object:
     sync_roles()
 
-    def make(name: str, role: str, see: str, opd: str = "", **dates: object) -> User:
+    def make(
+        name: str, role: str, see: str, opd: str = "", edit: str = "", **dates: object
+    ) -> User:
         user = User.objects.create_user(name, password="pw-" + name)
         Assignment.objects.create(
-            user=user, role=Role.objects.get(code=role), see_scope=see, opd=opd, **dates
+            user=user,
+            role=Role.objects.get(code=role),
+            see_scope=see,
+            edit_scope=edit,
+            opd=opd,
+            **dates,
         )
         return user
 

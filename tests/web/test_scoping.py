@@ -173,3 +173,13 @@ def test_export_is_audited_masked_by_role_and_refused_without_the_permission(
     tkpk = _client(make_user("tkpk", "tkpk", "52.05"))
     assert tkpk.get(url).status_code == 403  # may read, may not export
     assert AuditEntry.objects.filter(username="tkpk", action="denied").count() == 1
+
+
+def test_edit_scope_is_nowhere_when_empty_and_covers_only_below_it(make_user, desas):
+    desa, other = desas[0], desas[1]
+    seer = make_user("seer", "village", desa)
+    editor = make_user("editor", "village", desa, edit=desa)
+    assert not scoping.may_edit(seer, "verval", desa)
+    assert scoping.may_edit(editor, "verval", desa)
+    assert not scoping.may_edit(editor, "verval", other)
+    assert not scoping.may_edit(editor, "approve_verval", desa)

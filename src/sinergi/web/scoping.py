@@ -42,6 +42,17 @@ def _grants(active: list[Assignment], permission: str, area: str) -> bool:
     return any(a.role.allows(permission) and covers(a.see_scope, area) for a in active)
 
 
+def may_edit(user: User, permission: str, area: str) -> bool:
+    """Whether an active assignment grants ``permission`` with an edit scope covering ``area``.
+
+    Unlike the see scope, an empty edit scope means nowhere, not Indonesia.
+    """
+    return any(
+        a.role.allows(permission) and a.edit_scope and covers(a.edit_scope, area)
+        for a in assignments(user)
+    )
+
+
 def may_see_area(user: User, area: str) -> bool:
     """Aggregates of ``area`` are visible to anyone whose see scope covers it."""
     return any(covers(a.see_scope, area) for a in assignments(user))
