@@ -824,6 +824,8 @@ def serve(
     ] = None,
     host: Annotated[str, typer.Option(help="Alamat yang didengarkan.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port yang didengarkan.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Jumlah proses server web (gunicorn).")] = 3,
+    threads: Annotated[int, typer.Option(min=1, help="Utas per proses server web.")] = 4,
     demo_users: Annotated[
         bool,
         typer.Option(
@@ -838,19 +840,21 @@ def serve(
     """Jalankan situs Sinergi: siapkan basis data aplikasi dan peran, lalu layani situsnya.
 
     Basis data aplikasi: <home>/app.sqlite3, atau PostgreSQL bila SINERGI_DATABASE_URL
-    diisi. Peran dibaca dari <home>/roles.toml bila ada, selain itu dari bawaan.
+    diisi. Peran dibaca dari <home>/roles.toml bila ada, selain itu dari bawaan. Situs
+    dilayani gunicorn; pekerjaan latar (impor unggahan) dijalankan `db_worker` di sampingnya.
 
     Contoh:
 
         sinergi serve --demo-users
     """
     import os
+    import subprocess
+    import sys
 
     data_home = (home or Path(os.environ.get("SINERGI_HOME", "sinergi-data"))).resolve()
     os.environ["SINERGI_HOME"] = str(data_home)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinergi.web.settings")
-    local = host in ("127.0.0.1", "localhost")
-    if local:
+    if host in ("127.0.0.1", "localhost"):
         # Plain http on this machine only: HTTPS-only cookies would never come back.
         os.environ.setdefault("SINERGI_INSECURE_COOKIES", "1")
     import django
@@ -870,8 +874,20 @@ def serve(
         _print_demo_users()
     if setup_only:
         return
+    worker = subprocess.Popen([sys.executable, "-m", "django", "db_worker", "--no-reload"])
     console.print(f"Situs: http://{host}:{port}/  (hentikan dengan Ctrl+C)")
-    call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=not local)
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "gunicorn", "sinergi.web.wsgi:application",
+             "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
+             "--timeout", "120", "--preload", "--access-logfile", "-"],
+            check=False,
+        )  # fmt: skip
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
 
 
 def _print_demo_users() -> None:

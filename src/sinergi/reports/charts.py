@@ -214,10 +214,9 @@ def _traces(chart: Chart) -> list[dict[str, Any]]:
     return traces
 
 
-def write_html(chart: Chart, path: Path) -> Path:
-    """Write ``chart`` as a page using the ``plotly.min.js`` beside it; returns ``path``."""
+def plotly_figure(chart: Chart) -> Any:
+    """``chart`` as a plotly ``Figure`` (for a page, or the site's ``Plotly.newPlot``)."""
     import plotly.graph_objects as go
-    from plotly.offline import get_plotlyjs
 
     _check(chart)
     h = chart.horizontal
@@ -239,6 +238,14 @@ def write_html(chart: Chart, path: Path) -> Path:
             text=chart.note, xref="paper", yref="paper", x=0, y=0, yshift=-80, xanchor="left",
             yanchor="top", showarrow=False, font={"size": 11},
         )  # fmt: skip
+    return fig
+
+
+def write_html(chart: Chart, path: Path) -> Path:
+    """Write ``chart`` as a page using the ``plotly.min.js`` beside it; returns ``path``."""
+    from plotly.offline import get_plotlyjs
+
+    fig = plotly_figure(chart)
     bundle = path.parent / "plotly.min.js"
     if not bundle.exists():  # plotly writes it in place and never repairs a truncated copy
         with write_atomically(bundle) as partial:

@@ -6,13 +6,18 @@ here, lazily, and must be read through :func:`sinergi.web.scoping.read_people`.
 
 from __future__ import annotations
 
+import json
+import logging
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from django.conf import settings
 
 from sinergi.lake.home import DataHome, latest_run_folder
+
+log = logging.getLogger(__name__)
 
 
 class NoDiagnosis(LookupError):
@@ -89,9 +94,56 @@ def members(hid: str) -> pl.LazyFrame:
     )  # fmt: skip
 
 
+def source_records(hid: str) -> pl.LazyFrame:
+    """The source rows the padanan joined into the family's persons: the evidence behind it."""
+    return (
+        pl.scan_parquet(run_folder("linked") / "records.parquet")
+        .filter(pl.col("hid") == hid)
+        .select("record_key", "pid", "source", "file_name", "row", "nik", "kk", "name",
+                "birth_date", "area_code")
+    )  # fmt: skip
+
+
+def links_between(record_keys: list[str]) -> pl.DataFrame:
+    """The scored links among ``record_keys``, with their weight, basis and status."""
+    return (
+        pl.scan_parquet(run_folder("linked") / "links.parquet")
+        .filter(pl.col("record_key_l").is_in(record_keys))
+        .filter(pl.col("record_key_r").is_in(record_keys))
+        .select("record_key_l", "record_key_r", "match_weight", "match_probability", "basis",
+                "status")
+        .collect()
+    )  # fmt: skip
+
+
 def statuses(hid: str) -> pl.LazyFrame:
     return pl.scan_parquet(run_folder() / "statuses.parquet").filter(pl.col("hid") == hid)
 
 
 def reasons(hid: str) -> pl.LazyFrame:
     return pl.scan_parquet(run_folder() / "follow_up.parquet").filter(pl.col("hid") == hid)
+
+
+def boundaries(codes: list[str]) -> dict[str, Any] | None:
+    """GeoJSON shapes of ``codes`` from ``<home>/batas/*.geojson`` (property ``kode``)."""
+    wanted, features = set(codes), []
+    for path in sorted((Path(settings.HOME) / "batas").glob("*.geojson")):
+        shapes = _geojson(str(path), path.stat().st_mtime)
+        features += [f for f in shapes if f.get("properties", {}).get("kode") in wanted]
+    if not features:
+        return None
+    return {
+        "geojson": {"type": "FeatureCollection", "features": features},
+        "codes": {f["properties"]["kode"] for f in features},
+    }
+
+
+@lru_cache(maxsize=8)
+def _geojson(path: str, modified: float) -> list[dict[str, Any]]:
+    try:
+        features = json.loads(Path(path).read_text("utf-8"))["features"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        # A broken boundary file costs the map, never the page: the grid still shows.
+        log.warning("boundary file %s unreadable, map skipped: %s", path, error)
+        return []
+    return [f for f in features if isinstance(f, dict)]

@@ -15,6 +15,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import plotly
 from csp.constants import NONE, SELF
 
 HOME = Path(os.environ.get("SINERGI_HOME", "sinergi-data")).resolve()
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "csp",
+    "ninja",  # serves its Swagger UI from the package, not a CDN
     "django_tasks",
     "django_tasks_db",
     "sinergi.web.accounts",
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "sinergi.web.pages.language.indonesian_first",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sinergi.web.pages.menu.menu",
             ]
         },
     }
@@ -168,6 +172,8 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
+# plotly.min.js straight from the plotly package: charts never load from a CDN.
+STATICFILES_DIRS = [("plotly", Path(plotly.__file__).parent / "package_data")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from sinergi.web.api import api
 from sinergi.web.pages import views
+from sinergi.web.pages.plotly_css import plotly_stylesheet
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -23,9 +24,12 @@ urlpatterns = [
         name="desa_list_export",
     ),
     path("keluarga/<str:hid>/", views.family, name="family"),
+    path("grafik/plotly.css", plotly_stylesheet, name="plotly_css"),
     path("", include("sinergi.web.review.urls")),
     path("", include("sinergi.web.verval.urls")),
     path("", include("sinergi.web.uploads.urls")),
+    path("", include("sinergi.web.accounts.urls")),
     path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 """Demo accounts, one per role, for the synthetic regency that `make demo` builds.
 
-Their passwords are printed by `sinergi site serve --demo` and written in the
+Their passwords are printed by `sinergi serve --demo-users` and written in the
 README: they are for a local demonstration only, never for real data.
 """
 

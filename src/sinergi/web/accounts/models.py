@@ -1,4 +1,4 @@
-"""Who may do what where: roles (configuration, not code) and users' dated role assignments.
+"""Who may do what where: roles (configuration, not code), users' dated role assignments, tokens.
 
 A user holds one or more assignments, each a role with two wilayah scopes, as
 health and registry systems do: where the user may *see* and where the user may
@@ -6,13 +6,19 @@ health and registry systems do: where the user may *see* and where the user may
 (``52.05`` covers every kecamatan and desa of Kabupaten Dompu); an empty see scope
 is the whole country, an empty edit scope is nowhere. An assignment counts only
 between its start and end dates.
+
+An API token lets a user's scripts call the REST API as that user; only its
+SHA-256 hash and a short visible prefix are stored, the whole token is shown once.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+import secrets
+from datetime import date, datetime
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -117,3 +123,69 @@ def covers(scope: str, code: str) -> bool:
         return wilayah.is_within(code, scope)
     except wilayah.WilayahError:
         return False
+
+
+def token_digest(key: str) -> str:
+    """The SHA-256 of a token, as stored: the token itself is never kept."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        """Tokens neither revoked nor expired, of active users."""
+        return self.filter(
+            models.Q(expires__isnull=True) | models.Q(expires__gt=timezone.now()),
+            revoked__isnull=True,
+            user__is_active=True,
+        )
+
+
+class ApiToken(models.Model):
+    """A user's token for scripts on the REST API; only its hash and a short prefix are kept."""
+
+    PREFIX = "sng_"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("nama", max_length=100)
+    prefix = models.CharField("awalan", max_length=12, editable=False)
+    key_hash = models.CharField("hash SHA-256", max_length=64, unique=True, editable=False)
+    created = models.DateTimeField("dibuat", auto_now_add=True)
+    last_used = models.DateTimeField("terakhir dipakai", null=True, blank=True, editable=False)
+    expires = models.DateTimeField("kedaluwarsa", null=True, blank=True)
+    revoked = models.DateTimeField("dicabut", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "token API"
+        verbose_name_plural = "token API"
+        ordering = ("-created",)
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(
+        cls, user: AbstractBaseUser, name: str, expires: datetime | None = None
+    ) -> tuple[ApiToken, str]:
+        """A new token and its full text, which is shown once and never stored."""
+        key = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name, prefix=key[:12], key_hash=token_digest(key), expires=expires
+        )
+        return token, key
+
+    @classmethod
+    def find(cls, key: str) -> ApiToken | None:
+        """The usable token with this full text, or None."""
+        if not key.startswith(cls.PREFIX):
+            return None
+        return (
+            cls.objects.usable().select_related("user").filter(key_hash=token_digest(key)).first()
+        )
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked is None and (self.expires is None or self.expires > timezone.now())

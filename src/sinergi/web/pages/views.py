@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import polars as pl
 import xlsxwriter
@@ -15,6 +16,7 @@ from sinergi.domain import wilayah
 from sinergi.reports.diagnostics_workbook import CONFIDENTIAL
 from sinergi.reports.sheets import Styles, write_table
 from sinergi.web import registry, scoping
+from sinergi.web.pages import figures
 
 PROGRAMS = ("pkh", "sembako", "pbi", "pip", "blt_dd", "rtlh", "bpjs_tk")
 LIST_LIMIT = 2000
@@ -35,7 +37,7 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
     if not scoping.may_see_area(request.user, code):
         raise PermissionDenied("Wilayah ini di luar wilayah Anda.")
     row = _diagnosed(code)
-    children = registry.children(code).sort("extreme_poor_share", descending=True)
+    children = registry.children(code).sort("extreme_poor_share", descending=True).to_dicts()
     programs = [
         {
             "code": p,
@@ -54,8 +56,10 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
         {
             "area": row,
             "trail": _trail(code),
-            "children": children.to_dicts(),
+            "children": children,
             "programs": programs,
+            "grid": figures.heat_grid(children),
+            "charts": _charts(programs, children),
             "pockets": registry.pockets(code).to_dicts(),
             "is_desa": row["level"] == "desa",
             "may_list": scoping.may(request.user, "see_people", code),
@@ -135,6 +139,13 @@ def family(request: HttpRequest, hid: str) -> HttpResponse:
     members = scoping.read_people(
         request.user, registry.members(hid), what="family", area=code, filters={"hid": hid}
     )
+    records = scoping.read_people(
+        request.user,
+        registry.source_records(hid),
+        what="family_records",
+        area=code,
+        filters={"hid": hid},
+    ).sort("pid", "source", "row")
     statuses = registry.statuses(hid).collect()
     return render(
         request,
@@ -145,8 +156,23 @@ def family(request: HttpRequest, hid: str) -> HttpResponse:
             "members": members.sort("relationship").to_dicts(),
             "statuses": statuses.filter(pl.col("level") == "family").to_dicts(),
             "reasons": registry.reasons(hid).collect().to_dicts(),
+            "records": records.to_dicts(),
+            "links": registry.links_between(records["record_key"].to_list())
+            .sort("match_probability", descending=True)
+            .to_dicts(),
         },
     )
+
+
+def _charts(programs: list[dict[str, Any]], children: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The dashboard's figures, each with the id its JSON block gets on the page."""
+    shapes = registry.boundaries([c["area_code"] for c in children])
+    drawn = {
+        "chart-programs": figures.programs_chart(programs),
+        "chart-map": figures.choropleth(children, shapes) if shapes else None,
+        "chart-children": figures.children_chart(children),
+    }
+    return [{"id": key, "figure": figure} for key, figure in drawn.items() if figure]
 
 
 def _follow_up(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html_join
 
 from sinergi.reports.formats import id_number, id_percent
+from sinergi.web.pages.plotly_css import GLOBAL_ID, element_ids
 
 register = template.Library()
 
@@ -23,3 +26,14 @@ def persen(value: object) -> str:
     if value is None or value == "" or value != value:
         return "-"
     return id_percent(float(str(value)))
+
+
+@register.simple_tag
+def plotly_styles() -> str:
+    """Plotly's stylesheet, linked under every id plotly.js checks before injecting it."""
+    url = reverse("plotly_css")
+    return format_html_join(
+        "\n",
+        '<link id="{}" class="{}" rel="stylesheet" href="{}">',
+        ((key, "no-inline-styles" if key == GLOBAL_ID else "", url) for key in element_ids()),
+    )
