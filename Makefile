@@ -33,8 +33,13 @@ demo: $(VENV)/.installed
 
 # The site's tests run twice: on SQLite (the default) and on PostgreSQL.
 TEST_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
+# Browser tests drive Debian's chromium (never a browser Playwright downloads).
+CHROMIUM := /usr/bin/chromium
 
-test: $(VENV)/.installed lint
+$(CHROMIUM):
+	apt-get update -qq && apt-get install -y -qq chromium
+
+test: $(VENV)/.installed $(CHROMIUM) lint
 	$(BIN)/pytest
 	SINERGI_DATABASE_URL=$(TEST_POSTGRES) $(BIN)/pytest -q tests/web
 

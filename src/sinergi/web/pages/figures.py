@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from sinergi.reports.charts import Chart, Series, plotly_figure
 
 HEAT_CLASSES = 5  # the map-like grid colours areas in five bands of their rank
+MAP_COLOURS = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")  # as the grid's bands
 
 
 def programs_chart(programs: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -58,31 +59,54 @@ def children_chart(children: list[dict[str, Any]], limit: int = 25) -> dict[str,
 
 
 def choropleth(children: list[dict[str, Any]], shapes: dict[str, Any]) -> dict[str, Any] | None:
-    """A map of the areas below coloured by extreme poverty, when their boundaries are loaded."""
+    """A map of the areas below coloured by extreme poverty, when their boundaries are loaded.
+
+    Drawn as filled outlines on plain axes rather than a plotly geo map: a geo map
+    fetches its base layers from plotly's CDN, which the site never loads from.
+    """
     import plotly.graph_objects as go
 
-    mapped = [c for c in children if c["area_code"] in shapes["codes"]]
+    outlines = _outlines(shapes["geojson"])
+    mapped = [c for c in children if c["area_code"] in outlines]
     if not mapped:
         return None
-    fig = go.Figure(
-        go.Choropleth(
-            geojson=shapes["geojson"],
-            featureidkey="properties.kode",
-            locations=[c["area_code"] for c in mapped],
-            z=[100 * (c.get("extreme_poor_share") or 0) for c in mapped],
-            text=[c["area_name"] for c in mapped],
-            colorscale="OrRd",
-            colorbar={"title": {"text": "%"}},
-            hovertemplate="%{text}: %{z:.1f}%<extra></extra>",
-        )
-    )
-    fig.update_geos(fitbounds="locations", visible=False)
+    fig = go.Figure()
+    for area in heat_grid(mapped):  # coloured by rank, in the grid's five bands
+        band = int(area["heat"].removeprefix("heat-")) - 1
+        xs, ys = outlines[area["area_code"]]
+        share = area.get("extreme_poor_share") or 0.0
+        label = f"{area['area_name']}: {100 * share:.1f}%".replace(".", ",")
+        fig.add_trace(
+            go.Scatter(
+                x=xs, y=ys, fill="toself", mode="lines", name=label, text=label,
+                fillcolor=MAP_COLOURS[band], line={"color": "#ffffff", "width": 1},
+                hoveron="fills", hoverinfo="text", showlegend=False,
+            )
+        )  # fmt: skip
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
     fig.update_layout(
         title={"text": _("Peta persentase keluarga miskin ekstrem")},
-        separators=",.",
+        template="plotly_white",
         margin={"l": 0, "r": 0, "t": 40, "b": 0},
     )
     return _json(fig)
+
+
+def _outlines(geojson: dict[str, Any]) -> dict[str, tuple[list[float | None], list[float | None]]]:
+    """Each feature's rings as x/y lists, rings separated by ``None`` (plotly's gap)."""
+    found: dict[str, tuple[list[float | None], list[float | None]]] = {}
+    for feature in geojson["features"]:
+        geometry = feature.get("geometry") or {}
+        kind, coordinates = geometry.get("type"), geometry.get("coordinates") or []
+        polygons = (
+            [coordinates] if kind == "Polygon" else coordinates if kind == "MultiPolygon" else []
+        )
+        xs, ys = found.setdefault(feature["properties"]["kode"], ([], []))
+        for ring in (ring for polygon in polygons for ring in polygon):
+            xs += [point[0] for point in ring] + [None]
+            ys += [point[1] for point in ring] + [None]
+    return found
 
 
 def heat_grid(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
