@@ -91,7 +91,7 @@ def read_people(
     active = assignments(user)  # one query for every check below
     needed = "export" if action == "export" else "see_people"
     if not (_grants(active, "see_people", area) and _grants(active, needed, area)):
-        _record(user, "denied", what, area, filters, 0, False)
+        audit(user, "denied", what, area, filters)
         raise PermissionDenied("Anda tidak berwenang melihat data orang di wilayah ini.")
     if _level(area) != "desa" and not any(filters.values()):
         raise PermissionDenied("Pilih satu desa atau cari dengan nama/NIK lebih dulu.")
@@ -105,7 +105,7 @@ def read_people(
             for c in IDENTIFIER_COLUMNS
             if c in rows_read.columns
         )
-    _record(user, action, what, area, filters, rows_read.height, shown)
+    audit(user, action, what, area, filters, rows=rows_read.height, shown=shown)
     return rows_read
 
 
@@ -113,22 +113,24 @@ def _level(area: str) -> str:
     return {2: "provinsi", 4: "kabupaten", 6: "kecamatan"}.get(len(area.replace(".", "")), "desa")
 
 
-def _record(
+def audit(
     user: User,
     action: str,
     what: str,
     area: str,
-    filters: Mapping[str, Any],
-    rows: int,
-    shown: bool,
+    filters: Mapping[str, Any] | None = None,
+    *,
+    rows: int = 0,
+    shown: bool = False,
 ) -> None:
+    """Write one audit row: who, what (``read``, ``export``, ``denied``, ``write``...), where."""
     AuditEntry.objects.create(
         user=user if user.is_authenticated else None,
         username=user.get_username() if user.is_authenticated else "(anonim)",
         action=action,
         what=what,
-        area=area,
-        filters={k: str(v) for k, v in filters.items() if v},
+        area=area[:13],  # the longest wilayah code; a crafted longer one is cut, not a 500
+        filters={k: str(v) for k, v in (filters or {}).items() if v not in (None, "")},
         rows=rows,
         identifiers_shown=shown,
     )

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_noop
 from sinergi.domain import wilayah
 from sinergi.pipeline.link import decisions
 from sinergi.web import registry, scoping
-from sinergi.web.audit.models import AuditEntry
 from sinergi.web.review import queue
 
 AREA_CODE = r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$"
@@ -53,14 +52,14 @@ def default_area(user: scoping.User) -> str | None:
 def require_review(user: scoping.User, area: str, what: str) -> None:
     """Refuse, and record the refusal, unless the user may review pairs in ``area``."""
     if not scoping.may(user, "review", area):
-        _denied(user, what, area)
+        scoping.audit(user, "denied", what, area)
         raise PermissionDenied(_("Anda tidak berwenang meninjau padanan di wilayah ini."))
 
 
 def require_decide(user: scoping.User, area: str) -> None:
     """Refuse, and record the refusal, unless the user's edit scope lets them decide in ``area``."""
     if not (scoping.may(user, "review", area) and scoping.may_edit(user, "review", area)):
-        _denied(user, "review_decision", area)
+        scoping.audit(user, "denied", "review_decision", area)
         raise PermissionDenied(_("Anda tidak berwenang memutuskan padanan di wilayah ini."))
 
 
@@ -214,13 +213,3 @@ def _text(value: object) -> str:
     if isinstance(value, date):
         return date_format(value, "j F Y")
     return str(value)
-
-
-def _denied(user: scoping.User, what: str, area: str) -> None:
-    AuditEntry.objects.create(
-        user=user if user.is_authenticated else None,
-        username=user.get_username() if user.is_authenticated else "(anonim)",
-        action="denied",
-        what=what,
-        area=area[:13],
-    )

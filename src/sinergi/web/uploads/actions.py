@@ -18,7 +18,6 @@ from django.utils.translation import gettext_noop
 
 from sinergi.lake.home import write_atomically
 from sinergi.web import scoping
-from sinergi.web.audit.models import AuditEntry
 from sinergi.web.uploads.models import AnalysisRun, Job, Status, Upload
 from sinergi.web.uploads.tasks import import_upload, link_and_diagnose
 
@@ -76,7 +75,9 @@ def do_upload(
             # Queued inside the same transaction: the worker never sees a job without its row.
             job.task_result_id = str(import_upload.enqueue(job.pk).id)
             job.save(update_fields=["size", "sha256", "stored_path", "task_result_id"])
-            _audit(acting_user, "upload", scope, {"upload": job.pk, "sha256": job.sha256})
+            scoping.audit(
+                acting_user, "upload", "upload", scope, {"upload": job.pk, "sha256": job.sha256}
+            )
     except BaseException:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -106,7 +107,7 @@ def do_start_analysis(acting_user: AbstractBaseUser, *, scope: str) -> AnalysisR
             message=gettext_noop("Menunggu giliran"),
         )
         run.record(task_result_id=str(link_and_diagnose.enqueue(run.pk).id))
-        _audit(acting_user, "analysis", scope, {"run": run.pk})
+        scoping.audit(acting_user, "analysis", "analysis", scope, {"run": run.pk})
     return run
 
 
@@ -136,14 +137,3 @@ def _store(upload: UploadedFile, target: Path) -> tuple[int, str]:
             size += len(chunk)
             out.write(chunk)
     return size, digest.hexdigest()
-
-
-def _audit(user: AbstractBaseUser, action: str, area: str, detail: dict[str, object]) -> None:
-    AuditEntry.objects.create(
-        user=user,
-        username=user.get_username(),
-        action=action,
-        what=action,
-        area=area,
-        filters={key: str(value) for key, value in detail.items()},
-    )

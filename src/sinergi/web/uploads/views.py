@@ -19,7 +19,6 @@ from sinergi.lake.home import DataHome
 from sinergi.pipeline.ingest.profiles import load_profiles
 from sinergi.pipeline.ingest.reasons import REASONS
 from sinergi.web import scoping
-from sinergi.web.audit.models import AuditEntry
 from sinergi.web.uploads import actions
 from sinergi.web.uploads.forms import UploadForm, max_bytes
 from sinergi.web.uploads.models import AnalysisRun, Job, Upload
@@ -110,14 +109,13 @@ def job_report(request: HttpRequest, pk: int, import_id: str) -> FileResponse:
     if sheet is None or not sheet.get("report"):
         raise Http404(_("Laporan impor ini tidak ada."))
     shown = _may_read_report(request, upload)
-    AuditEntry.objects.create(
-        user=request.user,
-        username=request.user.get_username(),
-        action="export" if shown else "denied",
-        what="import_report",
-        area=upload.scope,
-        filters={"upload": str(upload.pk), "import": import_id},
-        identifiers_shown=shown,
+    scoping.audit(
+        request.user,
+        "export" if shown else "denied",
+        "import_report",
+        upload.scope,
+        {"upload": upload.pk, "import": import_id},
+        shown=shown,
     )
     if not shown:
         raise PermissionDenied(

@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 from sinergi.domain import wilayah
 from sinergi.web import registry, scoping
 from sinergi.web.accounts.models import covers
-from sinergi.web.audit.models import AuditEntry
 from sinergi.web.verval.forms import DecisionForm, FindingForm, ProposalForm
 from sinergi.web.verval.models import Decision, Finding, Status
 
@@ -73,7 +72,7 @@ def require(
 ) -> None:
     """PermissionDenied (and an audit row) unless ``permission`` holds in ``area``'s edit scope."""
     if not scoping.may_edit(user, permission, area):
-        _audit(user, "denied", what, area, filters or {})
+        scoping.audit(user, "denied", what, area, filters or {})
         raise PermissionDenied(_("Anda tidak berwenang melakukan verval di wilayah ini."))
 
 
@@ -96,7 +95,7 @@ def submit_finding(
     if area is None:
         raise Http404(_("Keluarga tidak ditemukan."))
     if desa is not None and area != desa:
-        _audit(user, "denied", "verval_finding", area, {"hid": hid})
+        scoping.audit(user, "denied", "verval_finding", area, {"hid": hid})
         raise PermissionDenied(_("Keluarga ini bukan warga desa ini."))
     require(user, "verval", area, "verval_finding", {"hid": hid})
     form = FindingForm(data)
@@ -109,7 +108,7 @@ def submit_finding(
         **_fields(form, "outcome", "reason", "note"),
         **_by(user),
     )
-    _audit(user, "write", "verval_finding", area, {"id": finding.pk, "hid": hid})
+    scoping.audit(user, "write", "verval_finding", area, {"id": finding.pk, "hid": hid}, rows=1)
     return finding
 
 
@@ -135,7 +134,7 @@ def propose_family(user: scoping.User, desa: str, data: Mapping[str, Any]) -> Fi
         subject=f"usulan:{desa}:{fields['kk']}", area_code=desa, **fields, **_by(user)
     )
     # The audit row names the record, never the proposed family's numbers.
-    _audit(user, "write", "verval_proposal", desa, {"id": finding.pk})
+    scoping.audit(user, "write", "verval_proposal", desa, {"id": finding.pk}, rows=1)
     return finding
 
 
@@ -161,7 +160,7 @@ def decide(
         raise Http404(_("Temuan verval tidak ditemukan."))
     area = found.area_code
     if within is not None and not covers(within, area):
-        _audit(user, "denied", "verval_decision", area, {"id": found.pk})
+        scoping.audit(user, "denied", "verval_decision", area, {"id": found.pk})
         raise PermissionDenied(_("Temuan ini di luar wilayah antrean ini."))
     require(user, "approve_verval", area, "verval_decision", {"id": found.pk})
     if found.by_id == user.pk:
@@ -182,7 +181,9 @@ def decide(
     except IntegrityError:  # another approver decided it a moment ago
         raise Conflict(_("Temuan ini sudah diputuskan; keputusan tidak dapat diubah.")) from None
     keputusan = "setuju" if approved else "tolak"
-    _audit(user, "write", "verval_decision", area, {"id": found.pk, "keputusan": keputusan})
+    scoping.audit(
+        user, "write", "verval_decision", area, {"id": found.pk, "keputusan": keputusan}, rows=1
+    )
     return decision
 
 
@@ -192,18 +193,3 @@ def _fields(form: Form, *names: str) -> dict[str, Any]:
 
 def _by(user: scoping.User) -> dict[str, Any]:
     return {"by": user, "by_name": user.get_username()}
-
-
-def _audit(
-    user: scoping.User, action: str, what: str, area: str, filters: Mapping[str, Any]
-) -> None:
-    AuditEntry.objects.create(
-        user=user if user.is_authenticated else None,
-        username=user.get_username() if user.is_authenticated else "(anonim)",
-        action=action,
-        what=what,
-        area=area,
-        filters={k: str(v) for k, v in filters.items()},
-        rows=1 if action == "write" else 0,
-        identifiers_shown=False,
-    )
