@@ -11,7 +11,7 @@ DEMO_PERSONS ?= 250000
 DEMO_HOME ?= sinergi-data
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint lock bench clean
+.PHONY: demo test lint lock bench screenshots clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -44,8 +44,8 @@ test: $(VENV)/.installed $(CHROMIUM) lint
 	SINERGI_DATABASE_URL=$(TEST_POSTGRES) $(BIN)/pytest -q tests/web
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/mypy
 
 bench: $(VENV)/.installed
@@ -54,6 +54,12 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/link.py
 	$(BIN)/python benchmarks/pipeline.py
 	$(BIN)/python benchmarks/stats.py
+
+# The README's screenshots, taken from a running `make demo` (read-only against it).
+SCREENSHOTS_URL ?= http://127.0.0.1:8000
+
+screenshots: $(VENV)/.installed $(CHROMIUM)
+	$(BIN)/python scripts/screenshots.py --url $(SCREENSHOTS_URL) --out docs/screenshots
 
 # Re-pin after editing pyproject.toml: the lock carries versions and hashes only.
 lock: | $(UV)

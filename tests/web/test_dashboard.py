@@ -148,6 +148,10 @@ def test_family_page_shows_the_padanan_evidence_masked_by_role(
     analyst = _client(make_user("ana", "analyst", "52.05")).get(f"/keluarga/{hid}/")
     shown = analyst.context["records"]
     assert {r["record_key"] for r in shown} == set(records["record_key"])
+    page = analyst.content.decode()
+    assert "kepala keluarga" in page  # Regsosek's relationship code 1, as people read it
+    statuses = {s["status"] for s in analyst.context["statuses"]}
+    assert statuses and not statuses & {"served", "exclusion", "inclusion", "unregistered"}
     full = next(r["nik"] for r in shown if r["nik"])
     assert full in analyst.content.decode()
     member = _client(make_user("tia", "tkpk", "52.05")).get(f"/keluarga/{hid}/")

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 
 from sinergi.domain import wilayah
 from sinergi.reports.diagnostics_workbook import CONFIDENTIAL
@@ -18,6 +19,23 @@ from sinergi.reports.sheets import Styles, write_table
 from sinergi.web import registry, scoping
 from sinergi.web.pages import figures
 
+# The diagnosis's status codes and Regsosek's relationship codes, as people read them.
+STATUS_LABELS = {
+    "served": gettext_lazy("layak dan menerima"),
+    "exclusion": gettext_lazy("layak belum menerima"),
+    "inclusion": gettext_lazy("menerima tidak layak"),
+    "unregistered": gettext_lazy("menerima, tidak ada di registri"),
+}
+RELATIONSHIPS = {
+    "1": gettext_lazy("kepala keluarga"),
+    "2": gettext_lazy("istri/suami"),
+    "3": gettext_lazy("anak"),
+    "4": gettext_lazy("menantu"),
+    "5": gettext_lazy("cucu"),
+    "6": gettext_lazy("orang tua/mertua"),
+    "7": gettext_lazy("pembantu/sopir"),
+    "8": gettext_lazy("lainnya"),
+}
 PROGRAMS = ("pkh", "sembako", "pbi", "pip", "blt_dd", "rtlh", "bpjs_tk")
 LIST_LIMIT = 2000
 
@@ -147,14 +165,25 @@ def family(request: HttpRequest, hid: str) -> HttpResponse:
         filters={"hid": hid},
     ).sort("pid", "source", "row")
     statuses = registry.statuses(hid).collect()
+    names = dict(zip(members["pid"], members["name"], strict=True))
     return render(
         request,
         "sinergi/family.html",
         {
             "hid": hid,
             "trail": _trail(code),
-            "members": members.sort("relationship").to_dicts(),
-            "statuses": statuses.filter(pl.col("level") == "family").to_dicts(),
+            "members": [
+                {**m, "relationship": RELATIONSHIPS.get(m["relationship"], m["relationship"])}
+                for m in members.sort("relationship").to_dicts()
+            ],
+            "statuses": [
+                {
+                    **s,
+                    "status": STATUS_LABELS.get(s["status"], s["status"]),
+                    "member": names.get(s["pid"]) if s["level"] == "person" else None,
+                }
+                for s in statuses.sort("program", "level", "pid").to_dicts()
+            ],
             "reasons": registry.reasons(hid).collect().to_dicts(),
             "records": records.to_dicts(),
             "links": registry.links_between(records["record_key"].to_list())
