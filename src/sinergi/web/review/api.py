@@ -95,7 +95,11 @@ ERRORS: dict[int, type[Schema]] = {403: PadananGalat, 404: PadananGalat, 422: Pa
 Key = PathEx[str, P(pattern=RECORD_KEY, max_length=200)]
 
 
-@router.get("/tinjauan", response={200: PadananHalaman, **ERRORS})
+@router.get(
+    "/tinjauan",
+    response={200: PadananHalaman, **ERRORS},
+    summary="Pasangan padanan yang menunggu tinjauan",
+)
 def list_pairs(
     request: HttpRequest,
     wilayah: QueryEx[str | None, P(pattern=reviews.AREA_CODE)] = None,
@@ -111,14 +115,22 @@ def list_pairs(
     return {"wilayah": area, "total": total, "limit": limit, "offset": offset, "items": items}
 
 
-@router.get("/tinjauan/{key_l}/{key_r}", response={200: PadananPasanganRinci, **ERRORS})
+@router.get(
+    "/tinjauan/{key_l}/{key_r}",
+    response={200: PadananPasanganRinci, **ERRORS},
+    summary="Satu pasangan berdampingan",
+)
 def get_pair(request: HttpRequest, key_l: Key, key_r: Key) -> Any:
     """One pending pair, both records side by side, with the model's evidence."""
     shown = reviews.pair(request.user, key_l, key_r)
     return {**_pair(shown), "evidence": shown["evidence"]}
 
 
-@router.post("/tinjauan/{key_l}/{key_r}/keputusan", response={201: PadananKeputusan, **ERRORS})
+@router.post(
+    "/tinjauan/{key_l}/{key_r}/keputusan",
+    response={201: PadananKeputusan, **ERRORS},
+    summary="Putuskan: orang yang sama atau berbeda",
+)
 def decide(request: HttpRequest, key_l: Key, key_r: Key, body: PadananKeputusanMasuk) -> Any:
     """Record that the pair is one person (``sama``) or two (``beda``), with the reason.
 

@@ -91,7 +91,9 @@ ERRORS = {403: Problem, 404: Problem}
 WRITE_ERRORS = {**ERRORS, 400: Problem, 422: Invalid}
 
 
-@router.get("/desa/{code}", response={200: list[FindingOut], **ERRORS})
+@router.get(
+    "/desa/{code}", response={200: list[FindingOut], **ERRORS}, summary="Temuan verval satu desa"
+)
 def desa_findings(request: HttpRequest, code: str) -> Status[Any]:
     """Every finding of a desa, newest first, superseded ones included (NIK/KK masked by role)."""
 
@@ -103,7 +105,11 @@ def desa_findings(request: HttpRequest, code: str) -> Status[Any]:
     return _answer(200, read)
 
 
-@router.get("/antrean/{code}", response={200: list[FindingOut], **ERRORS})
+@router.get(
+    "/antrean/{code}",
+    response={200: list[FindingOut], **ERRORS},
+    summary="Temuan yang menunggu keputusan",
+)
 def queue(request: HttpRequest, code: str) -> Status[Any]:
     """The findings in an area awaiting the approver's decision, oldest first."""
 
@@ -122,14 +128,16 @@ def queue(request: HttpRequest, code: str) -> Status[Any]:
     return _answer(200, read)
 
 
-@router.post("/temuan", response={201: FindingOut, **WRITE_ERRORS})
+@router.post(
+    "/temuan", response={201: FindingOut, **WRITE_ERRORS}, summary="Catat temuan verval keluarga"
+)
 def create_finding(request: HttpRequest, payload: FindingIn) -> Status[Any]:
     """A family of the registry found eligible (layak) or not (tidak_layak), by its desa."""
     data = payload.model_dump(mode="json")
     return _answer(201, lambda: _finding(rules.submit_finding(request.user, data["hid"], data)))
 
 
-@router.post("/usulan", response={201: FindingOut, **WRITE_ERRORS})
+@router.post("/usulan", response={201: FindingOut, **WRITE_ERRORS}, summary="Usulkan keluarga baru")
 def propose_family(request: HttpRequest, payload: ProposalIn) -> Status[Any]:
     """A family missing from the registry, proposed by its desa."""
     data = payload.model_dump(mode="json")
@@ -137,7 +145,9 @@ def propose_family(request: HttpRequest, payload: ProposalIn) -> Status[Any]:
 
 
 @router.post(
-    "/temuan/{finding_id}/keputusan", response={201: DecisionOut, 409: Problem, **WRITE_ERRORS}
+    "/temuan/{finding_id}/keputusan",
+    response={201: DecisionOut, 409: Problem, **WRITE_ERRORS},
+    summary="Setujui atau tolak temuan",
 )
 def decide(request: HttpRequest, finding_id: int, payload: DecisionIn) -> Status[Any]:
     """The approver's decision on a submitted finding: setuju or tolak (with a note)."""
