@@ -2,12 +2,23 @@
 
 Area aggregates are read here directly; person-level frames are only built
 here, lazily, and must be read through :func:`sinergi.web.scoping.read_people`.
+
+The frames the pages need are read once per run and kept in memory, in the
+process that serves the page: only the columns the pages show, the follow-up
+list already joined to its families and heads, and the per-family tables
+sorted by family (``hid``) so that one family is a binary search and a slice,
+not a scan of the Parquet files. A cache is keyed by its run folder (path and
+modification time), so the next ``sinergi link`` or ``sinergi diagnose`` run is
+picked up at the next request and the old frames are dropped.
+:func:`clear_caches` empties them all.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -57,13 +68,122 @@ def pockets(code: str) -> pl.DataFrame:
 
 def follow_up(kind: str | None = None, program: str | None = None) -> pl.LazyFrame:
     """The follow-up list: one row per family and reason, with the head's name and address."""
-    diagnosis = run_folder()
-    linked = run_folder("linked")
-    rows = pl.scan_parquet(diagnosis / "follow_up.parquet")
+    rows = _cached("follow_up", (run_folder(), run_folder("linked")), _follow_up_table).lazy()
     if kind:
         rows = rows.filter(pl.col("kind") == kind)
     if program:
         rows = rows.filter(pl.col("program") == program)
+    return rows
+
+
+def family_area(hid: str) -> str | None:
+    """The desa of a family (not personal data on its own), to scope the read of its members."""
+    found = _family(_cached("family_areas", (run_folder(),), _family_areas), hid)
+    return str(found["area_code"][0]) if found.height else None
+
+
+def members(hid: str) -> pl.LazyFrame:
+    return _family(_cached("members", (run_folder("linked"),), _members), hid).lazy()
+
+
+def source_records(hid: str) -> pl.LazyFrame:
+    """The source rows the padanan joined into the family's persons: the evidence behind it."""
+    found = _family(_cached("records", (run_folder("linked"),), _records), hid)
+    return found.lazy().select(RECORD_COLUMNS)
+
+
+def links_between(record_keys: list[str]) -> pl.DataFrame:
+    """The scored links among ``record_keys``, with their weight, basis and status."""
+    links = _cached("links", (run_folder("linked"),), _links)
+    keys = pl.Series(sorted(set(record_keys)), dtype=pl.String)
+    left = links["record_key_l"]
+    starts = left.search_sorted(keys, side="left").to_list()
+    ends = left.search_sorted(keys, side="right").to_list()
+    found = pl.concat(
+        [links.slice(start, end - start) for start, end in zip(starts, ends, strict=True)]
+        or [links.clear()]
+    )
+    return (
+        found.filter(pl.col("record_key_r").is_in(keys))
+        .sort("_row")  # the order of links.parquet, as a scan gives it
+        .drop("_row")
+    )
+
+
+def statuses(hid: str) -> pl.LazyFrame:
+    return _family(_cached("statuses", (run_folder(),), _statuses), hid).lazy()
+
+
+def reasons(hid: str) -> pl.LazyFrame:
+    return _family(_cached("reasons", (run_folder(),), _reasons), hid).lazy()
+
+
+def clear_caches() -> None:
+    """Forget every table read so far (the tests call this between tests)."""
+    with _building:
+        _tables.clear()
+    _read.cache_clear()
+    _geojson.cache_clear()
+
+
+def warm() -> None:
+    """Read every cached table of the latest runs now, so no page request pays for it."""
+    follow_up()
+    for name, kind, build in _PER_FAMILY:
+        _cached(name, (run_folder(kind),), build)
+    _cached("links", (run_folder("linked"),), _links)
+
+
+# --- The in-memory tables, one per name, for the latest runs ------------------------------
+
+RECORD_COLUMNS = ("record_key", "pid", "source", "file_name", "row", "nik", "kk", "name",
+                  "birth_date", "area_code")  # fmt: skip
+MEMBER_COLUMNS = ("pid", "hid", "nik", "kk", "name", "sex", "birth_date", "relationship",
+                  "address", "area_code", "sources")  # fmt: skip
+LINK_COLUMNS = ("record_key_l", "record_key_r", "match_weight", "match_probability", "basis",
+                "status")  # fmt: skip
+
+_tables: dict[str, tuple[tuple[tuple[str, int], ...], pl.DataFrame]] = {}
+_building = threading.Lock()
+
+
+def _cached(
+    name: str, folders: tuple[Path, ...], build: Callable[..., pl.DataFrame]
+) -> pl.DataFrame:
+    """The table ``name`` built from ``folders`` by ``build``, read once per run.
+
+    Keyed by the folders' paths and modification times: a new run (a new folder
+    named in ``LATEST``) replaces the table. One build at a time per process, so
+    concurrent first requests do not each read the files.
+    """
+    key = tuple((str(folder), folder.stat().st_mtime_ns) for folder in folders)
+    held = _tables.get(name)
+    if held is not None and held[0] == key:
+        return held[1]
+    with _building:
+        held = _tables.get(name)
+        if held is None or held[0] != key:
+            _tables.pop(name, None)  # let the old run's table go before reading the new one
+            held = (key, build(*folders))
+            _tables[name] = held
+    return held[1]
+
+
+def _family(table: pl.DataFrame, hid: str) -> pl.DataFrame:
+    """The rows of ``hid`` in ``table`` (sorted by ``hid``), in their order in the file."""
+    column = table["hid"]
+    start = column.search_sorted(hid, side="left")
+    end = column.search_sorted(hid, side="right")
+    return table.slice(start, end - start)
+
+
+def _by_family(frame: pl.LazyFrame) -> pl.DataFrame:
+    # A stable sort keeps each family's rows in file order, as a filtered scan returns them.
+    return frame.sort("hid", maintain_order=True).collect()
+
+
+def _follow_up_table(diagnosis: Path, linked: Path) -> pl.DataFrame:
+    rows = pl.scan_parquet(diagnosis / "follow_up.parquet")
     families = pl.scan_parquet(diagnosis / "families.parquet").select(
         "hid", "kk", "head_pid", "desil", "member_count"
     )
@@ -71,57 +191,52 @@ def follow_up(kind: str | None = None, program: str | None = None) -> pl.LazyFra
         pl.col("pid").alias("head_pid"), pl.col("name").alias("head_name"), "nik", "address",
         "rt", "rw",
     )  # fmt: skip
-    return rows.join(families, on="hid", how="left").join(heads, on="head_pid", how="left")
-
-
-def family_area(hid: str) -> str | None:
-    """The desa of a family (not personal data on its own), to scope the read of its members."""
-    found = (
-        pl.scan_parquet(run_folder() / "families.parquet")
-        .filter(pl.col("hid") == hid)
-        .select("area_code")
+    return (
+        rows.join(families, on="hid", how="left", maintain_order="left")
+        .join(heads, on="head_pid", how="left", maintain_order="left")
         .collect()
     )
-    return str(found["area_code"][0]) if found.height else None
 
 
-def members(hid: str) -> pl.LazyFrame:
+def _family_areas(diagnosis: Path) -> pl.DataFrame:
+    families = pl.scan_parquet(diagnosis / "families.parquet")
+    return _by_family(families.select("hid", "area_code"))
+
+
+def _members(linked: Path) -> pl.DataFrame:
+    return _by_family(pl.scan_parquet(linked / "persons.parquet").select(MEMBER_COLUMNS))
+
+
+def _records(linked: Path) -> pl.DataFrame:
+    records = pl.scan_parquet(linked / "records.parquet")
+    return _by_family(records.select(*RECORD_COLUMNS, "hid"))
+
+
+def _links(linked: Path) -> pl.DataFrame:
+    links = pl.scan_parquet(linked / "links.parquet").select(LINK_COLUMNS)
     return (
-        pl.scan_parquet(run_folder("linked") / "persons.parquet")
-        .filter(pl.col("hid") == hid)
-        .select("pid", "hid", "nik", "kk", "name", "sex", "birth_date", "relationship",
-                "address", "area_code", "sources")
-    )  # fmt: skip
-
-
-def source_records(hid: str) -> pl.LazyFrame:
-    """The source rows the padanan joined into the family's persons: the evidence behind it."""
-    return (
-        pl.scan_parquet(run_folder("linked") / "records.parquet")
-        .filter(pl.col("hid") == hid)
-        .select("record_key", "pid", "source", "file_name", "row", "nik", "kk", "name",
-                "birth_date", "area_code")
-    )  # fmt: skip
-
-
-def links_between(record_keys: list[str]) -> pl.DataFrame:
-    """The scored links among ``record_keys``, with their weight, basis and status."""
-    return (
-        pl.scan_parquet(run_folder("linked") / "links.parquet")
-        .filter(pl.col("record_key_l").is_in(record_keys))
-        .filter(pl.col("record_key_r").is_in(record_keys))
-        .select("record_key_l", "record_key_r", "match_weight", "match_probability", "basis",
-                "status")
+        links.with_row_index("_row")
+        .sort("record_key_l", maintain_order=True)
+        .select(*LINK_COLUMNS, "_row")
         .collect()
-    )  # fmt: skip
+    )
 
 
-def statuses(hid: str) -> pl.LazyFrame:
-    return pl.scan_parquet(run_folder() / "statuses.parquet").filter(pl.col("hid") == hid)
+def _statuses(diagnosis: Path) -> pl.DataFrame:
+    return _by_family(pl.scan_parquet(diagnosis / "statuses.parquet"))
 
 
-def reasons(hid: str) -> pl.LazyFrame:
-    return pl.scan_parquet(run_folder() / "follow_up.parquet").filter(pl.col("hid") == hid)
+def _reasons(diagnosis: Path) -> pl.DataFrame:
+    return _by_family(pl.scan_parquet(diagnosis / "follow_up.parquet"))
+
+
+_PER_FAMILY: tuple[tuple[str, str, Callable[[Path], pl.DataFrame]], ...] = (
+    ("family_areas", "diagnostics", _family_areas),
+    ("members", "linked", _members),
+    ("records", "linked", _records),
+    ("statuses", "diagnostics", _statuses),
+    ("reasons", "diagnostics", _reasons),
+)
 
 
 def boundaries(codes: list[str]) -> dict[str, Any] | None:
