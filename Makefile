@@ -54,6 +54,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/link.py
 	$(BIN)/python benchmarks/pipeline.py
 	$(BIN)/python benchmarks/stats.py
+	$(BIN)/python benchmarks/web.py
 
 # The README's screenshots, taken from a running `make demo` (read-only against it).
 SCREENSHOTS_URL ?= http://127.0.0.1:8000

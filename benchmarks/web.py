@@ -1,14 +1,17 @@
 """The site under load: concurrent signed-in users on the dashboard, desa list and family pages.
 
 Starts ``sinergi serve`` (gunicorn and its db_worker) on 127.0.0.1 over the lake of a
-data folder (default: the demo regency in ``./sinergi-data``), signs in ``--users``
-virtual users, each with its own session, and lets them all request, back to back:
-the area dashboard (regency, kecamatan and desa), the desa follow-up list (a spread
-of desas, up to 2,000 rows each) and the family page (a spread of families). One
+data folder (default: the demo regency in ``./sinergi-data``) and signs in ``--users``
+virtual users, each with its own session. Each user, in turn and in a shuffled order,
+opens the area dashboard (regency, kecamatan and desa), the desa follow-up list (a
+spread of desas, up to 2,000 rows each) and the family page (a spread of families),
+reading each page ``--think`` seconds (1 s; ``--think 0`` sends requests back to
+back, which measures the most the server can do rather than what users see). One
 user in five is the village operator on their own desa; the others are the
 secretariat analyst on the whole regency. A warm-up round is not counted.
 
     python benchmarks/web.py                      # 20 users x 30 requests per page kind
+    python benchmarks/web.py --think 0            # the same, back to back
     python benchmarks/web.py --quick              # a short smoke run
     python benchmarks/web.py --url http://127.0.0.1:8000 --home sinergi-data
 
@@ -17,8 +20,9 @@ The server it starts gets a scratch app database in ``--work`` (the data folder'
 benchmark causes never land in the data folder's own app database. With ``--url``
 it targets a running server instead (127.0.0.1 only; the demo accounts must exist).
 Prints, per page kind, requests, errors and p50/p95/p99 latency; the requests/s over
-the measured phase; the server settings and, for a server it started, the peak
-resident memory of each of its processes.
+the measured phase; the CPU seconds of client and server and the load average (the
+machine may be shared); and, for a server it started, its settings and the resident
+memory of each of its processes.
 """
 
 from __future__ import annotations
@@ -87,11 +91,16 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=None, help="threads per worker")
-    parser.add_argument("--polars-threads", type=int, help="POLARS_MAX_THREADS of the server")
+    parser.add_argument(
+        "--env", action="append", default=[], metavar="NAME=VALUE",
+        help="an environment variable for the server it starts (repeatable)",
+    )  # fmt: skip
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--requests", type=int, default=30, help="per page kind and user")
     parser.add_argument("--warmup", type=int, default=1, help="uncounted rounds per user")
-    parser.add_argument("--think", type=float, default=0.0, help="seconds between requests")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="seconds a user reads a page (0: back to back)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="5 users x 3 requests per kind")
     args = parser.parse_args()
@@ -148,8 +157,7 @@ def _start(args: argparse.Namespace) -> subprocess.Popen[bytes]:
         command += ["--threads", str(args.threads)]
     env = {**os.environ, "SINERGI_INSECURE_COOKIES": "1"}
     env.pop("SINERGI_DATABASE_URL", None)
-    if args.polars_threads:
-        env["POLARS_MAX_THREADS"] = str(args.polars_threads)
+    env.update(pair.split("=", 1) for pair in args.env)
     log = (args.work / "server.log").open("wb")
     server = subprocess.Popen(
         command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
@@ -236,6 +244,14 @@ def _load(
     warmup = 3 * args.warmup
 
     def user(number: int) -> None:
+        try:
+            _walk(number)
+        except BaseException:
+            warm.abort()  # the others stop at the next barrier instead of waiting for ever
+            done.abort()
+            raise
+
+    def _walk(number: int) -> None:
         plan = _plan(number, targets, args)
         for step, (kind, path) in enumerate(plan):
             if step == warmup:
@@ -257,10 +273,13 @@ def _load(
     pool = [threading.Thread(target=user, args=(u,), daemon=True) for u in range(args.users)]
     for thread in pool:
         thread.start()
-    warm.wait()
-    started, cpu = time.perf_counter(), _cpu_seconds(server)
-    load = os.getloadavg()[0]
-    done.wait()
+    try:
+        warm.wait()
+        started, cpu = time.perf_counter(), _cpu_seconds(server)
+        load = os.getloadavg()[0]
+        done.wait()
+    except threading.BrokenBarrierError:
+        sys.exit("a virtual user failed (see the traceback above); no figures")
     wall = time.perf_counter() - started
     tally.load = (load, os.getloadavg()[0])
     client, served = _cpu_seconds(server)
@@ -335,8 +354,8 @@ def _report(
     workers = args.workers or "default (3)"
     threads = args.threads or "default (4)"
     where = args.url or f"started on 127.0.0.1:{args.port}, workers {workers}, threads {threads}"
-    if args.polars_threads:
-        where += f", POLARS_MAX_THREADS={args.polars_threads}"
+    if args.env and not args.url:
+        where += ", " + " ".join(args.env)
     print(f"Sinergi site, regency {targets.regency}: {where}; {os.cpu_count()} CPUs")
     print(
         f"{args.users} users ({args.users // 5} village operators), {args.requests} requests per "

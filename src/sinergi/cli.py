@@ -880,7 +880,8 @@ def serve(
         subprocess.run(
             [sys.executable, "-m", "gunicorn", "sinergi.web.wsgi:application",
              "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
-             "--timeout", "120", "--preload", "--access-logfile", "-"],
+             "--timeout", "120", "--preload", "--access-logfile", "-",
+             "--config", "python:sinergi.web.gunicorn_hooks"],
             check=False,
         )  # fmt: skip
     except KeyboardInterrupt:

@@ -32,7 +32,7 @@ def site_home(small_regency: SynthResult, tmp_path_factory: pytest.TempPathFacto
 @pytest.fixture(autouse=True)
 def _site_data(site_home: Path, settings: Any) -> Iterator[None]:
     settings.HOME = site_home
-    registry._read.cache_clear()
+    registry.clear_caches()
     yield
 
 

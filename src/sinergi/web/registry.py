@@ -89,7 +89,7 @@ def members(hid: str) -> pl.LazyFrame:
 def source_records(hid: str) -> pl.LazyFrame:
     """The source rows the padanan joined into the family's persons: the evidence behind it."""
     found = _family(_cached("records", (run_folder("linked"),), _records), hid)
-    return found.lazy().select(RECORD_COLUMNS)
+    return found.lazy().select(RECORD_COLUMNS).with_columns(_as_text(RECORD_REPEATED))
 
 
 def links_between(record_keys: list[str]) -> pl.DataFrame:
@@ -104,9 +104,10 @@ def links_between(record_keys: list[str]) -> pl.DataFrame:
         or [links.clear()]
     )
     return (
-        found.filter(pl.col("record_key_r").is_in(keys))
+        found.filter(pl.col("record_key_r").is_in(record_keys))
         .sort("_row")  # the order of links.parquet, as a scan gives it
         .drop("_row")
+        .with_columns(_as_text(LINK_REPEATED))
     )
 
 
@@ -127,11 +128,17 @@ def clear_caches() -> None:
 
 
 def warm() -> None:
-    """Read every cached table of the latest runs now, so no page request pays for it."""
-    follow_up()
-    for name, kind, build in _PER_FAMILY:
-        _cached(name, (run_folder(kind),), build)
-    _cached("links", (run_folder("linked"),), _links)
+    """Read every cached table of the latest runs now, so no page request pays for it.
+
+    A few seconds for the demo regency; does nothing before the first diagnosis.
+    """
+    try:
+        follow_up()
+        for name, kind, build in _PER_FAMILY:
+            _cached(name, (run_folder(kind),), build)
+        _cached("links", (run_folder("linked"),), _links)
+    except NoDiagnosis:
+        return
 
 
 # --- The in-memory tables, one per name, for the latest runs ------------------------------
@@ -142,6 +149,11 @@ MEMBER_COLUMNS = ("pid", "hid", "nik", "kk", "name", "sex", "birth_date", "relat
                   "address", "area_code", "sources")  # fmt: skip
 LINK_COLUMNS = ("record_key_l", "record_key_r", "match_weight", "match_probability", "basis",
                 "status")  # fmt: skip
+
+# Text columns with few distinct values, kept as categoricals (a quarter of the memory of
+# these tables) and handed out as the text they are in the file.
+RECORD_REPEATED = ("source", "file_name", "area_code")
+LINK_REPEATED = ("basis", "status")
 
 _tables: dict[str, tuple[tuple[tuple[str, int], ...], pl.DataFrame]] = {}
 _building = threading.Lock()
@@ -167,6 +179,14 @@ def _cached(
             held = (key, build(*folders))
             _tables[name] = held
     return held[1]
+
+
+def _as_codes(columns: tuple[str, ...]) -> pl.Expr:
+    return pl.col(columns).cast(pl.Categorical)
+
+
+def _as_text(columns: tuple[str, ...]) -> pl.Expr:
+    return pl.col(columns).cast(pl.String)
 
 
 def _family(table: pl.DataFrame, hid: str) -> pl.DataFrame:
@@ -208,8 +228,8 @@ def _members(linked: Path) -> pl.DataFrame:
 
 
 def _records(linked: Path) -> pl.DataFrame:
-    records = pl.scan_parquet(linked / "records.parquet")
-    return _by_family(records.select(*RECORD_COLUMNS, "hid"))
+    records = pl.scan_parquet(linked / "records.parquet").select(*RECORD_COLUMNS, "hid")
+    return _by_family(records.with_columns(_as_codes(RECORD_REPEATED)))
 
 
 def _links(linked: Path) -> pl.DataFrame:
@@ -218,6 +238,7 @@ def _links(linked: Path) -> pl.DataFrame:
         links.with_row_index("_row")
         .sort("record_key_l", maintain_order=True)
         .select(*LINK_COLUMNS, "_row")
+        .with_columns(_as_codes(LINK_REPEATED))
         .collect()
     )
 
