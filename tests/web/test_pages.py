@@ -8,8 +8,15 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from sinergi.web import registry
+from sinergi.web.pages.views import PAGE_SIZE
 
 MakeUser = Callable[..., User]
+
+
+def _signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def test_sign_in_lands_on_the_users_own_area(make_user: MakeUser) -> None:
@@ -75,3 +82,35 @@ def test_repeated_failed_sign_ins_lock_the_account_out(make_user: MakeUser) -> N
     response = client.post("/masuk/", {"username": "ana", "password": "pw-ana"})
     assert response.status_code == 429
     assert "Terlalu banyak percobaan" in response.content.decode()
+
+
+def test_desa_list_pages_through_every_row_in_name_order(
+    make_user: MakeUser, desas: list[str]
+) -> None:
+    client = _signed_in(make_user("ana", "analyst", "52.05"))
+    kecamatan = desas[0][:8]  # a list above the desa needs a filter: search first
+    expected = registry.follow_up("exclusion", area=kecamatan).collect()
+    assert expected.height > PAGE_SIZE, "the test needs more than one page"
+    seen, page = [], 1
+    while True:
+        response = client.get(f"/wilayah/{kecamatan}/tindak-lanjut/?jenis=exclusion&halaman={page}")
+        assert response.status_code == 200
+        rows = response.context["rows"]
+        assert 0 < len(rows) <= PAGE_SIZE and response.context["total"] == expected.height
+        seen += [(r["hid"], r["program"], r["reason"]) for r in rows]
+        if not response.context["next"]:
+            break
+        page += 1
+    assert seen == list(expected.select("hid", "program", "reason").iter_rows())
+    names = [n for n in expected["head_name"].to_list() if n is not None]
+    assert names == sorted(names)
+
+
+def test_a_page_number_that_is_not_one_gives_the_first_page(
+    make_user: MakeUser, desas: list[str]
+) -> None:
+    client = _signed_in(make_user("ana", "analyst", "52.05"))
+    first = client.get(f"/wilayah/{desas[0]}/tindak-lanjut/").context["rows"]
+    for asked in ("0", "-1", "dua", "1e9", "99999999999"):
+        response = client.get(f"/wilayah/{desas[0]}/tindak-lanjut/?halaman={asked}")
+        assert response.status_code == 200 and response.context["rows"] == first

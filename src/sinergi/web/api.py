@@ -385,13 +385,8 @@ def tindak_lanjut(
     peran, dan setiap pembacaan (juga yang ditolak) dicatat.
     """
     _diagnosed(code)
-    inside = (pl.col("area_code") == code) | pl.col("area_code").str.starts_with(code + ".")
-    frame = (
-        registry.follow_up(saring.jenis, saring.program)
-        .filter(inside)  # so that the offset pages through this area; read_people filters again
-        .sort("head_name", "hid", "kind", "program", "reason", nulls_last=True)
-        .slice(saring.offset)
-    )
+    # Filtered to the area before the offset, so the offset pages through this area.
+    frame = registry.follow_up(saring.jenis, saring.program, area=code).slice(saring.offset)
     rows = scoping.read_people(
         request.user,
         frame,

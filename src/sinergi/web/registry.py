@@ -66,13 +66,23 @@ def pockets(code: str) -> pl.DataFrame:
     return diagnosis_table("pockets").filter(inside).sort("rank").head(10)
 
 
-def follow_up(kind: str | None = None, program: str | None = None) -> pl.LazyFrame:
-    """The follow-up list: one row per family and reason, with the head's name and address."""
+def follow_up(
+    kind: str | None = None, program: str | None = None, area: str | None = None
+) -> pl.LazyFrame:
+    """The follow-up list: one row per family and reason, with the head's name and address.
+
+    In the order the pages and the API page through: head's name, family, kind,
+    program, reason. ``area`` keeps the rows of that wilayah and every area below it.
+    """
     rows = _cached("follow_up", (run_folder(), run_folder("linked")), _follow_up_table).lazy()
     if kind:
         rows = rows.filter(pl.col("kind") == kind)
     if program:
         rows = rows.filter(pl.col("program") == program)
+    if area:
+        rows = rows.filter(
+            (pl.col("area_code") == area) | pl.col("area_code").str.starts_with(area + ".")
+        )
     return rows
 
 
@@ -214,6 +224,7 @@ def _follow_up_table(diagnosis: Path, linked: Path) -> pl.DataFrame:
     return (
         rows.join(families, on="hid", how="left", maintain_order="left")
         .join(heads, on="head_pid", how="left", maintain_order="left")
+        .sort("head_name", "hid", "kind", "program", "reason", nulls_last=True)
         .collect()
     )
 
@@ -260,11 +271,17 @@ _PER_FAMILY: tuple[tuple[str, str, Callable[[Path], pl.DataFrame]], ...] = (
 )
 
 
+def boundary_files() -> tuple[tuple[str, float], ...]:
+    """The boundary files ``<home>/batas/*.geojson`` with their modification times."""
+    paths = sorted((Path(settings.HOME) / "batas").glob("*.geojson"))
+    return tuple((str(path), path.stat().st_mtime) for path in paths)
+
+
 def boundaries(codes: list[str]) -> dict[str, Any] | None:
     """GeoJSON shapes of ``codes`` from ``<home>/batas/*.geojson`` (property ``kode``)."""
     wanted, features = set(codes), []
-    for path in sorted((Path(settings.HOME) / "batas").glob("*.geojson")):
-        shapes = _geojson(str(path), path.stat().st_mtime)
+    for path, modified in boundary_files():
+        shapes = _geojson(path, modified)
         features += [f for f in shapes if f.get("properties", {}).get("kode") in wanted]
     if not features:
         return None

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import polars as pl
 import xlsxwriter
@@ -11,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from sinergi.domain import wilayah
 from sinergi.reports.diagnostics_workbook import CONFIDENTIAL
@@ -37,7 +40,7 @@ RELATIONSHIPS = {
     "8": gettext_lazy("lainnya"),
 }
 PROGRAMS = ("pkh", "sembako", "pbi", "pip", "blt_dd", "rtlh", "bpjs_tk")
-LIST_LIMIT = 2000
+PAGE_SIZE = 100
 
 
 @login_required
@@ -55,19 +58,8 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
     if not scoping.may_see_area(request.user, code):
         raise PermissionDenied("Wilayah ini di luar wilayah Anda.")
     row = _diagnosed(code)
-    children = registry.children(code).sort("extreme_poor_share", descending=True).to_dicts()
-    programs = [
-        {
-            "code": p,
-            "eligible": row.get(f"eligible_{p}"),
-            "served": row.get(f"served_{p}"),
-            "exclusion": row.get(f"exclusion_{p}"),
-            "inclusion": row.get(f"inclusion_{p}"),
-            "coverage": row.get(f"coverage_{p}"),
-        }
-        for p in PROGRAMS
-        if row.get(f"eligible_{p}") is not None
-    ]
+    children = _children(code)
+    programs = _programs(row)
     return render(
         request,
         "sinergi/area.html",
@@ -77,7 +69,7 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
             "children": children,
             "programs": programs,
             "grid": figures.heat_grid(children),
-            "charts": _charts(programs, children),
+            "charts": _charts(code),
             "pockets": registry.pockets(code).to_dicts(),
             "is_desa": row["level"] == "desa",
             "may_list": scoping.may(request.user, "see_people", code),
@@ -87,24 +79,42 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def desa_list(request: HttpRequest, code: str) -> HttpResponse:
+    """The follow-up list of an area, a page of ``PAGE_SIZE`` rows at a time."""
     row = _diagnosed(code)
     kind, program = request.GET.get("jenis") or None, request.GET.get("program") or None
-    rows = _follow_up(request, code, kind, program, action="read", limit=LIST_LIMIT)
+    page = _page_number(request)
+    offset = (page - 1) * PAGE_SIZE
+    rows = _follow_up(request, code, kind, program, action="read", offset=offset)
+    # A count is not personal data; asked after read_people has let the user in.
+    total = registry.follow_up(kind, program, area=code).select(pl.len()).collect().item()
+    filters = {key: value for key, value in (("jenis", kind), ("program", program)) if value}
     return render(
         request,
         "sinergi/desa_list.html",
         {
             "area": row,
             "trail": _trail(code),
-            "rows": rows.sort("head_name", nulls_last=True).to_dicts(),
+            "rows": rows.to_dicts(),
             "kind": kind or "",
             "program": program or "",
             "programs": PROGRAMS,
-            "limit": LIST_LIMIT,
+            "first": offset + 1,
+            "last": offset + rows.height,
+            "total": total,
+            "previous": urlencode({**filters, "halaman": page - 1}) if page > 1 else "",
+            "next": urlencode({**filters, "halaman": page + 1})
+            if offset + PAGE_SIZE < total
+            else "",
             "may_export": scoping.may(request.user, "export", code),
-            "query": request.GET.urlencode(),
+            "query": urlencode(filters),
         },
     )
+
+
+def _page_number(request: HttpRequest) -> int:
+    """The ``halaman`` asked for; anything that is not a page number is the first page."""
+    asked = request.GET.get("halaman", "")
+    return int(asked) if asked.isdigit() and 0 < int(asked) < 1_000_000 else 1
 
 
 LIST_COLUMNS = {
@@ -128,7 +138,7 @@ def desa_list_export(request: HttpRequest, code: str) -> HttpResponse:
     """The same list as an XLSX file; an export, so it needs the export permission."""
     row = _diagnosed(code)
     kind, program = request.GET.get("jenis") or None, request.GET.get("program") or None
-    rows = _follow_up(request, code, kind, program, action="export")
+    rows = _follow_up(request, code, kind, program, action="export", offset=0, limit=None)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("Tindak lanjut")
@@ -136,7 +146,7 @@ def desa_list_export(request: HttpRequest, code: str) -> HttpResponse:
         sheet,
         Styles(book),
         f"Tindak lanjut {row['area_name']} ({code}). {CONFIDENTIAL}",
-        rows.sort("head_name", nulls_last=True).select(list(LIST_COLUMNS)),
+        rows.select(list(LIST_COLUMNS)),
         LIST_COLUMNS,
         "-",
     )
@@ -193,11 +203,44 @@ def family(request: HttpRequest, hid: str) -> HttpResponse:
     )
 
 
-def _charts(programs: list[dict[str, Any]], children: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _children(code: str) -> list[dict[str, Any]]:
+    return registry.children(code).sort("extreme_poor_share", descending=True).to_dicts()
+
+
+def _programs(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The targeting figures of each program diagnosed in the area ``row``."""
+    return [
+        {
+            "code": p,
+            "eligible": row.get(f"eligible_{p}"),
+            "served": row.get(f"served_{p}"),
+            "exclusion": row.get(f"exclusion_{p}"),
+            "inclusion": row.get(f"inclusion_{p}"),
+            "coverage": row.get(f"coverage_{p}"),
+        }
+        for p in PROGRAMS
+        if row.get(f"eligible_{p}") is not None
+    ]
+
+
+def _charts(code: str) -> list[dict[str, Any]]:
     """The dashboard's figures, each with the id its JSON block gets on the page."""
+    return _drawn_charts(code, get_language(), registry.run_folder(), registry.boundary_files())
+
+
+@lru_cache(maxsize=512)
+def _drawn_charts(
+    code: str, language: str, run: Path, boundary_files: tuple[tuple[str, float], ...]
+) -> list[dict[str, Any]]:
+    """Drawn once per area, language, run and boundaries: a Plotly figure costs more than a page.
+
+    All but ``code`` are part of the key only: the labels follow the active language,
+    the next diagnosis is a new run folder, and new boundary files are a new map.
+    """
+    children = _children(code)
     shapes = registry.boundaries([c["area_code"] for c in children])
     drawn = {
-        "chart-programs": figures.programs_chart(programs),
+        "chart-programs": figures.programs_chart(_programs(registry.area(code) or {})),
         "chart-map": figures.choropleth(children, shapes) if shapes else None,
         "chart-children": figures.children_chart(children),
     }
@@ -211,11 +254,12 @@ def _follow_up(
     program: str | None,
     *,
     action: str,
-    limit: int | None = None,
+    offset: int,
+    limit: int | None = PAGE_SIZE,
 ) -> pl.DataFrame:
     return scoping.read_people(
         request.user,
-        registry.follow_up(kind, program),
+        registry.follow_up(kind, program, area=code).slice(offset),
         what="desa_list",
         area=code,
         filters={"jenis": kind, "program": program},
