@@ -183,3 +183,22 @@ def test_edit_scope_is_nowhere_when_empty_and_covers_only_below_it(make_user, de
     assert scoping.may_edit(editor, "verval", desa)
     assert not scoping.may_edit(editor, "verval", other)
     assert not scoping.may_edit(editor, "approve_verval", desa)
+
+
+def test_an_opd_officer_edits_for_their_own_opd_only_and_the_secretariat_for_every_opd(
+    make_user: MakeUser,
+) -> None:
+    officer = make_user("dinsos", "opd", "52.05", opd="Dinas Sosial", edit="52.05")
+    analyst = make_user("ana", "analyst", "52.05", edit="52.05")
+    reader = make_user("ketua", "tkpk", "52.05", edit="52.05")
+    unscoped = make_user("dinsos2", "opd", "52.05", opd="Dinas Sosial")
+
+    def may(user: User, area: str, opd: str) -> bool:
+        return scoping.may_edit_for_opd(user, area, opd, own="plan", every="manage_plan")
+
+    assert may(officer, "52.05", "Dinas Sosial")
+    assert not may(officer, "52.05", "Dinas Pendidikan")
+    assert not may(officer, "52.04", "Dinas Sosial")  # another regency
+    assert may(analyst, "52.05", "Dinas Pendidikan") and not may(analyst, "52.04", "Dinas Sosial")
+    assert not may(reader, "52.05", "Dinas Sosial")  # no permission to plan
+    assert not may(unscoped, "52.05", "Dinas Sosial")  # an empty edit scope is nowhere

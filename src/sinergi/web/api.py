@@ -30,6 +30,9 @@ from pydantic import Field
 from sinergi.domain.wilayah import WilayahError
 from sinergi.web import registry, scoping
 from sinergi.web.accounts.models import ApiToken
+from sinergi.web.coordination.api import router as coordination_router
+from sinergi.web.plans.api import router as plans_router
+from sinergi.web.progress.api import router as progress_router
 from sinergi.web.review.api import router as review_router
 from sinergi.web.verval.api import router as verval_router
 
@@ -96,6 +99,9 @@ api = SinergiAPI(
 )
 api.add_router("/padanan", review_router)
 api.add_router("/verval", verval_router)
+api.add_router("/rencana", plans_router)
+api.add_router("/koordinasi", coordination_router)
+api.add_router("/capaian", progress_router)
 
 
 # --- errors -----------------------------------------------------------------------------

@@ -53,6 +53,20 @@ def may_edit(user: User, permission: str, area: str) -> bool:
     )
 
 
+def may_edit_for_opd(user: User, area: str, opd: str, *, own: str, every: str) -> bool:
+    """Whether the user may edit what ``opd`` owns in ``area`` (a program line, a follow-up).
+
+    ``every`` lets an assignment edit for any OPD; ``own`` only for the OPD the
+    assignment is bound to. Either way its edit scope must cover ``area``.
+    """
+    return any(
+        a.edit_scope
+        and covers(a.edit_scope, area)
+        and (a.role.allows(every) or (a.role.allows(own) and a.opd == opd))
+        for a in assignments(user)
+    )
+
+
 def may_see_area(user: User, area: str) -> bool:
     """Aggregates of ``area`` are visible to anyone whose see scope covers it."""
     return any(covers(a.see_scope, area) for a in assignments(user))

@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "sinergi.web.review",
     "sinergi.web.verval",
     "sinergi.web.uploads",
+    "sinergi.web.plans",
+    "sinergi.web.coordination",
+    "sinergi.web.progress",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -52,7 +52,9 @@ def create_demo_users(regency: str, desa: str) -> list[DemoAccount]:
             user=user,
             role=Role.objects.get(code=account.role),
             see_scope=scope.code if scope else "",
-            edit_scope=scope.code if scope and account.role in ("analyst", "village") else "",
+            edit_scope=scope.code
+            if scope and account.role in ("analyst", "opd", "village")
+            else "",
             opd=account.opd,
         )
     return accounts

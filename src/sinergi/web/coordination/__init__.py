@@ -1,0 +1,1 @@
+"""Coordination: TKPK membership, the annual work agenda, rakor, decisions and follow-ups."""

@@ -1,0 +1,1 @@
+"""Progress: targets beside the actuals, the scorecard, and program coverage against need."""
