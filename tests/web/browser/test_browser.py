@@ -7,25 +7,23 @@ watch its job finish; switch to English and back. On every page the browser must
 report no console error, no script error, no failed response and no violation of
 the site's strict Content-Security-Policy.
 
-Chromium is never downloaded: the tests launch ``/usr/bin/chromium`` (Debian's
-package; ``make test`` installs it) and fail, loudly, when it is missing.
+Chromium is Debian's (see ``conftest.py``); the steps are in ``browsing.py``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
+from browsing import charts_drawn, menu, sign_in, sign_out
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from python_calamine import CalamineWorkbook
 
 from sinergi.lake.home import DataHome
@@ -36,135 +34,10 @@ from sinergi.web.audit.models import AuditEntry
 from sinergi.web.uploads.models import Status, Upload
 from sinergi.web.verval.models import Decision, Finding
 
-CHROMIUM = Path("/usr/bin/chromium")
-WAIT_MS = 20_000  # generous: plotly.min.js is 4 MB and CI machines are slow
 MakeUser = Callable[..., User]
 
 # The live server and the worker must see what each other committed: no test transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# Reports every CSP violation to the console, where the page's problems are collected
-# (Chromium logs most violations itself; this catches the ones it reports only as events).
-REPORT_CSP = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  const blocked = event.blockedURI || "inline";
-  console.error(`CSP violation: ${event.violatedDirective} blocked ${blocked}`);
-});
-"""
-
-
-@pytest.fixture(scope="module")
-def _orm_beside_playwright() -> Iterator[None]:
-    """Lets the test thread use the ORM while Playwright's event loop lives in it.
-
-    Playwright's sync API keeps an asyncio event loop running in the test's own
-    thread (greenlets switch in and out of it), so Django's async-safety check
-    takes every ORM call here (users made, rows checked, the worker run) for a
-    call from async code and raises SynchronousOnlyOperation. Nothing here is
-    async: the ORM runs only while Playwright is idle. Set for this module only.
-    """
-    kept = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if kept is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = kept
-
-
-@pytest.fixture(scope="module")
-def browser(_orm_beside_playwright: None) -> Iterator[Browser]:
-    """One chromium for the module: Debian's, never one Playwright downloads."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium). "
-            "The browser tests must run, never skip.",
-            pytrace=False,
-        )
-    playwright: Playwright = sync_playwright().start()
-    try:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        yield launched
-        launched.close()
-    finally:
-        playwright.stop()
-
-
-@pytest.fixture(autouse=True)
-def _orm_allowed(_orm_beside_playwright: None) -> None:
-    """Every test here (and its fixtures, make_user included) after the switch above."""
-
-
-@pytest.fixture
-def problems() -> list[str]:
-    """What went wrong on the pages of one test: console errors, script errors, bad responses."""
-    return []
-
-
-@pytest.fixture
-def page(browser: Browser, live_server: Any, problems: list[str]) -> Iterator[Page]:
-    """A fresh context (cookies, storage) per test, watched for problems on every page."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 1280, "height": 900},
-        locale="id-ID",
-        accept_downloads=True,
-    )
-    context.set_default_timeout(WAIT_MS)
-    context.add_init_script(REPORT_CSP)
-    tab = context.new_page()
-
-    def console(message: Any) -> None:
-        if message.type == "error":
-            problems.append(f"console error on {tab.url}: {message.text}")
-
-    def response(answer: Any) -> None:
-        if answer.status >= 400:
-            problems.append(f"HTTP {answer.status} for {answer.url}")
-
-    tab.on("console", console)
-    tab.on("pageerror", lambda error: problems.append(f"script error on {tab.url}: {error}"))
-    tab.on("response", response)
-    yield tab
-    context.close()
-    assert problems == [], "the browser reported problems:\n" + "\n".join(problems)
-
-
-@pytest.fixture
-def own_home(site_home: Path, tmp_path: Path, settings: Any) -> Path:
-    """A copy of the data folder for a test that writes into it (decisions, imports)."""
-    copy = tmp_path / "home"
-    shutil.copytree(site_home, copy)
-    settings.HOME = copy
-    registry.clear_caches()
-    return copy
-
-
-def sign_in(page: Page, username: str) -> None:
-    """Through the sign-in form, as a person would; ``make_user`` gave the password."""
-    page.goto("/masuk/")
-    expect(page).to_have_title(re.compile("^Masuk"))
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill("pw-" + username)
-    page.locator("main").get_by_role("button", name="Masuk").click()
-    expect(page.locator("header .signout")).to_contain_text(username)
-
-
-def sign_out(page: Page) -> None:
-    page.locator("header").get_by_role("button", name="Keluar").click()
-    expect(page).to_have_url(re.compile(r"/masuk/$"))
-
-
-def charts_drawn(page: Page) -> None:
-    """Every Plotly chart of the page drawn by charts.js (no inline script, CSP intact)."""
-    charts = page.locator(".chart")
-    expect(charts.first).to_be_attached()
-    expect(page.locator(".chart:not(:has(.main-svg))")).to_have_count(0)
-    assert charts.count() >= 1
-
-
-def menu(page: Page, name: str) -> None:
-    page.locator("nav.menu").get_by_role("link", name=name, exact=True).click()
 
 
 def test_analyst_signs_in_drills_down_to_a_desa_and_exports_its_list(
