@@ -907,6 +907,23 @@ def _print_demo_users() -> None:
         table.add_row(account.username, account.password, account.role,
                       account.see_scope or "Indonesia")  # fmt: skip
     console.print(table)
+    _seed_demo_coordination(regency)
+
+
+def _seed_demo_coordination(regency: str) -> None:
+    """The demo regency's action plan, TKPK and rakor of this year (once; synthetic)."""
+    from django.utils import timezone
+
+    from sinergi.web.coordination.demo import seed_demo_coordination
+    from sinergi.web.plans.demo import seed_demo_plan
+
+    today = timezone.localdate()
+    seed_demo_plan(regency, today.year)
+    seed_demo_coordination(regency, today.year, today)
+    console.print(
+        f"Contoh rencana aksi {today.year} dengan realisasi, keanggotaan TKPK dan tiga rakor "
+        "dengan keputusan dan tindak lanjutnya siap (data sintetis)."
+    )
 
 
 def main() -> None:

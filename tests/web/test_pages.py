@@ -114,3 +114,12 @@ def test_a_page_number_that_is_not_one_gives_the_first_page(
     for asked in ("0", "-1", "dua", "1e9", "99999999999"):
         response = client.get(f"/wilayah/{desas[0]}/tindak-lanjut/?halaman={asked}")
         assert response.status_code == 200 and response.context["rows"] == first
+
+
+def test_a_province_viewer_lands_on_the_diagnosed_regency_of_the_province(
+    make_user: MakeUser,
+) -> None:
+    client = _signed_in(make_user("prov", "province", "52"))
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/wilayah/52.05/"
+    assert client.get(response["Location"]).status_code == 200
