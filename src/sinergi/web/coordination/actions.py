@@ -186,35 +186,14 @@ def do_save_group(
     group: WorkingGroup | None = None,
 ) -> WorkingGroup:
     """Add a pokja to the current decree, or rename or reorder one."""
-    area = decree.area_code
-    require_coordinate(acting_user, area, "coordination_group", {"sk": decree.pk})
-    _require_current(decree)
     form = WorkingGroupForm(data, instance=group, decree=decree)
-    if not form.is_valid():
-        raise Invalid(form)
-    with transaction.atomic():
-        saved: WorkingGroup = form.save(commit=False)
-        saved.decree = decree
-        saved.save()
-        scoping.audit(acting_user, "write", "coordination_group", area, {"id": saved.pk}, rows=1)
+    saved: WorkingGroup = _save_part(acting_user, decree, form, "coordination_group")
     return saved
 
 
 def do_remove_group(acting_user: scoping.User, group: WorkingGroup) -> None:
     """Remove a pokja of the current decree; its members stay, without a pokja."""
-    decree = group.decree
-    require_coordinate(acting_user, decree.area_code, "coordination_group", {"id": group.pk})
-    _require_current(decree)
-    with transaction.atomic():
-        scoping.audit(
-            acting_user,
-            "write",
-            "coordination_group",
-            decree.area_code,
-            {"id": group.pk, "hapus": group.name},
-            rows=1,
-        )
-        group.delete()
+    _remove_part(acting_user, group, group.name, "coordination_group")
 
 
 def do_save_member(
@@ -225,34 +204,42 @@ def do_save_member(
     member: Member | None = None,
 ) -> Member:
     """Add a member to the current decree, or correct one (one chair per decree)."""
-    area = decree.area_code
-    require_coordinate(acting_user, area, "coordination_member", {"sk": decree.pk})
-    _require_current(decree)
     form = MemberForm(data, instance=member, decree=decree)
-    if not form.is_valid():
-        raise Invalid(form)
-    with transaction.atomic():
-        saved: Member = form.save(commit=False)
-        saved.decree = decree
-        saved.save()
-        scoping.audit(acting_user, "write", "coordination_member", area, {"id": saved.pk}, rows=1)
+    saved: Member = _save_part(acting_user, decree, form, "coordination_member")
     return saved
 
 
 def do_remove_member(acting_user: scoping.User, member: Member) -> None:
-    decree = member.decree
-    require_coordinate(acting_user, decree.area_code, "coordination_member", {"id": member.pk})
+    _remove_part(acting_user, member, member.name, "coordination_member")
+
+
+def _save_part(acting_user: scoping.User, decree: Decree, form: Any, what: str) -> Any:
+    """Save a pokja or member of the current decree from its bound form, audited."""
+    area = decree.area_code
+    require_coordinate(acting_user, area, what, {"sk": decree.pk})
+    _require_current(decree)
+    if not form.is_valid():
+        raise Invalid(form)
+    with transaction.atomic():
+        saved = form.save(commit=False)
+        saved.decree = decree
+        saved.save()
+        scoping.audit(acting_user, "write", what, area, {"id": saved.pk}, rows=1)
+    return saved
+
+
+def _remove_part(
+    acting_user: scoping.User, part: WorkingGroup | Member, name: str, what: str
+) -> None:
+    """Remove a pokja or member of the current decree, audited with its name."""
+    decree = part.decree
+    require_coordinate(acting_user, decree.area_code, what, {"id": part.pk})
     _require_current(decree)
     with transaction.atomic():
         scoping.audit(
-            acting_user,
-            "write",
-            "coordination_member",
-            decree.area_code,
-            {"id": member.pk, "hapus": member.name},
-            rows=1,
+            acting_user, "write", what, decree.area_code, {"id": part.pk, "hapus": name}, rows=1
         )
-        member.delete()
+        part.delete()
 
 
 # --- the work agenda ----------------------------------------------------------------------
