@@ -391,7 +391,7 @@ def test_coverage_rows_add_up_to_the_diagnosis_aggregates(
     """Every program's rows sum to the area's diagnosis row; listed = families on the list."""
     # given
     families, listed = _diagnosis(site_home)
-    inside = families.filter(actuals.within(area))
+    inside = families.filter(registry.within(area))
     # when
     response = _api(make_user("tk", "tkpk", REGENCY)).get(f"/api/capaian/{area}/cakupan")
     # then
@@ -428,7 +428,7 @@ def test_complementarity_counts_add_up_to_the_eligible_and_extreme_families(
     scorecard's count of extreme-poor families receiving no program."""
     # given
     families, listed = _diagnosis(site_home)
-    inside = families.filter(actuals.within(REGENCY))
+    inside = families.filter(registry.within(REGENCY))
     eligible = inside.filter(
         pl.any_horizontal(pl.col(f"eligible_{p}").fill_null(False) for p in listed)
     )

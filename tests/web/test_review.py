@@ -73,7 +73,7 @@ def review_desas(pending: pl.DataFrame) -> list[str]:
 
 
 def _pairs_in(pending: pl.DataFrame, area: str) -> list[Keys]:
-    return _keys(pending.filter(queue.inside(area)))
+    return _keys(pending.filter(registry.within(area)))
 
 
 def _reviewer(make_user: MakeUser, name: str = "rina", see: str = "52.05") -> User:

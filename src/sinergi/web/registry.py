@@ -61,9 +61,23 @@ def children(code: str) -> pl.DataFrame:
     return diagnosis_table("areas").filter(pl.col("parent_code") == code)
 
 
+def within(area: str) -> pl.Expr:
+    """Rows whose ``area_code`` is ``area`` or any area below it."""
+    return (pl.col("area_code") == area) | pl.col("area_code").str.starts_with(area + ".")
+
+
+def first_diagnosed_area(scope: str) -> str | None:
+    """The widest diagnosed area in ``scope`` ("" = Indonesia): a province viewer's regency."""
+    try:
+        codes = diagnosis_table("areas")["area_code"].to_list()
+    except NoDiagnosis:
+        return None
+    inside = [c for c in codes if not scope or c == scope or c.startswith(scope + ".")]
+    return min(inside, key=len) if inside else None
+
+
 def pockets(code: str) -> pl.DataFrame:
-    inside = pl.col("area_code").str.starts_with(code + ".") | (pl.col("area_code") == code)
-    return diagnosis_table("pockets").filter(inside).sort("rank").head(10)
+    return diagnosis_table("pockets").filter(within(code)).sort("rank").head(10)
 
 
 def follow_up(
@@ -80,9 +94,7 @@ def follow_up(
     if program:
         rows = rows.filter(pl.col("program") == program)
     if area:
-        rows = rows.filter(
-            (pl.col("area_code") == area) | pl.col("area_code").str.starts_with(area + ".")
-        )
+        rows = rows.filter(within(area))
     return rows
 
 

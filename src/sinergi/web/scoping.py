@@ -19,6 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from sinergi.domain.identity import mask_nik
+from sinergi.web import registry
 from sinergi.web.accounts.models import Assignment, covers
 from sinergi.web.audit.models import AuditEntry
 
@@ -109,8 +110,7 @@ def read_people(
         raise PermissionDenied("Anda tidak berwenang melihat data orang di wilayah ini.")
     if _level(area) != "desa" and not any(filters.values()):
         raise PermissionDenied("Pilih satu desa atau cari dengan nama/NIK lebih dulu.")
-    inside = (pl.col("area_code") == area) | pl.col("area_code").str.starts_with(area + ".")
-    rows = frame.filter(inside)
+    rows = frame.filter(registry.within(area))
     rows_read = (rows.head(limit) if limit else rows).collect()
     shown = _grants(active, "see_identifiers", area)
     if not shown:

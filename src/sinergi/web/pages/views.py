@@ -49,7 +49,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     homes = scoping.home_areas(request.user)
     if not homes:
         return render(request, "sinergi/no_role.html", status=403)
-    home = _first_diagnosed_area(homes[0])
+    home = registry.first_diagnosed_area(homes[0]) or homes[0]
     if not home:
         raise Http404("Belum ada hasil `sinergi diagnose` di folder data.")
     return redirect("area", code=home)
@@ -278,19 +278,6 @@ def _diagnosed(code: str) -> dict[str, object]:
     if row is None:
         raise Http404("Wilayah ini belum punya hasil diagnosis.")
     return row
-
-
-def _first_diagnosed_area(within: str) -> str:
-    """The widest diagnosed area in ``within`` ("" = Indonesia): a province viewer's regency.
-
-    ``within`` itself when nothing in it is diagnosed (its page then says so).
-    """
-    try:
-        codes = registry.diagnosis_table("areas")["area_code"]
-    except registry.NoDiagnosis:
-        return within
-    inside = [c for c in codes.to_list() if not within or c == within or c.startswith(within + ".")]
-    return min(inside, key=len) if inside else within
 
 
 def _trail(code: str) -> list[dict[str, str]]:

@@ -155,7 +155,7 @@ def _surveyed(actual: str, area: str) -> list[Actual]:
 def _diagnosed(column: str, area: str) -> list[Actual]:
     found = []
     for folder, as_of in diagnosis_runs():
-        inside = desa_counts(folder).filter(within(area))
+        inside = desa_counts(folder).filter(registry.within(area))
         if inside.is_empty():
             continue
         found.append(
@@ -168,11 +168,6 @@ def _diagnosed(column: str, area: str) -> list[Actual]:
             )
         )
     return found
-
-
-def within(area: str) -> pl.Expr:
-    """Rows of ``area`` and of every area below it."""
-    return (pl.col("area_code") == area) | pl.col("area_code").str.starts_with(area + ".")
 
 
 def diagnosis_runs() -> list[tuple[Path, date]]:

@@ -39,7 +39,7 @@ from sinergi.pipeline.diagnose.rules import load_rule_set
 from sinergi.reports.sheets import Styles, sheet_name, write_table
 from sinergi.web import registry
 from sinergi.web.progress import actuals
-from sinergi.web.progress.actuals import GROUP_ELIGIBLE, GROUP_EXTREME, GROUPS, within
+from sinergi.web.progress.actuals import GROUP_ELIGIBLE, GROUP_EXTREME, GROUPS
 
 MEASURES = ("listed", "eligible", "served", "coverage", "exclusion", "inclusion")
 DIAGNOSED = ("eligible", "served", "exclusion", "inclusion")
@@ -139,7 +139,7 @@ def coverage(area: str) -> Coverage:
     below = registry.children(area).sort("area_code")
     # The areas one level down; a desa has none and shows itself.
     shown = below if below.height else areas.filter(pl.col("area_code") == area)
-    desa = actuals.desa_counts(run).filter(within(area))
+    desa = actuals.desa_counts(run).filter(registry.within(area))
     if desa.is_empty() or shown.is_empty():
         raise NotDiagnosed(area)
     segments = area.count(".") + (2 if below.height else 1)
@@ -204,7 +204,7 @@ def _summed(area: str, rows: list[Place], whole: dict[str, int], programs: list[
 def groups(area: str, programs: list[Program], run: Path) -> list[Group]:
     """The complementarity view of ``area``: per group the buckets 0, 1, 2, 3+ and combinations."""
     names = {p.code: p.name for p in programs}
-    found = actuals.combinations(run).filter(within(area))
+    found = actuals.combinations(run).filter(registry.within(area))
     result = []
     for code in GROUPS:
         rows = found.filter(pl.col("group") == code)

@@ -32,7 +32,10 @@ def start(request: HttpRequest) -> HttpResponse:
     homes = scoping.home_areas(request.user)
     if not homes:
         return render(request, "sinergi/no_role.html", status=403)
-    return redirect("progress_area", code=homes[0] or _first_diagnosed_area())
+    home = homes[0] or registry.first_diagnosed_area("")  # a province has targets of its own
+    if not home:
+        raise Http404(_("Belum ada hasil `sinergi diagnose` di folder data."))
+    return redirect("progress_area", code=home)
 
 
 @login_required
@@ -160,14 +163,6 @@ def _coverage(area: str) -> coverage.Coverage:
         raise Http404(_("Belum ada hasil `sinergi diagnose` di folder data.")) from None
     except coverage.NotDiagnosed:
         raise Http404(_("Wilayah ini belum punya hasil diagnosis.")) from None
-
-
-def _first_diagnosed_area() -> str:
-    try:
-        areas = registry.diagnosis_table("areas")
-    except registry.NoDiagnosis:
-        raise Http404(_("Belum ada hasil `sinergi diagnose` di folder data.")) from None
-    return str(areas.sort(areas["area_code"].str.len_chars())["area_code"][0])
 
 
 def _history(area: str) -> list[dict[str, Any]]:

@@ -75,11 +75,6 @@ def pending() -> pl.LazyFrame:
     ).sort(["match_probability", *KEYS], descending=[True, False, False])
 
 
-def inside(area: str) -> pl.Expr:
-    """Pairs whose both records lie in ``area``, as `scoping.read_people` filters them."""
-    return (pl.col("area_code") == area) | pl.col("area_code").str.starts_with(area + ".")
-
-
 def find(key_a: str, key_b: str) -> pl.DataFrame:
     """The pending pair of two records, in either order (no row when there is none)."""
     left, right = pl.col("record_key_l"), pl.col("record_key_r")

@@ -68,7 +68,7 @@ def queue_page(
 ) -> tuple[int, list[dict[str, Any]]]:
     """How many pairs wait in ``area``, and ``limit`` of them from ``offset``, read for ``user``."""
     require_review(user, area, "review_queue")
-    pairs = _pending().filter(queue.inside(area))
+    pairs = _pending().filter(registry.within(area))
     total = int(pairs.select(pl.len()).collect().item())
     shown = pairs.slice(offset, limit).collect()
     rows = scoping.read_people(
@@ -173,7 +173,7 @@ def next_pair(area: str, key_a: str, key_b: str) -> tuple[str, str] | None:
 
     Called before a decision is recorded, while this pair still holds its place.
     """
-    keys = _pending().filter(queue.inside(area)).select(queue.KEYS).collect().rows()
+    keys = _pending().filter(registry.within(area)).select(queue.KEYS).collect().rows()
     here = {(key_a, key_b), (key_b, key_a)}
     at = next((i for i, k in enumerate(keys) if k in here), -1)
     for candidate in [*keys[at + 1 :], *keys[: max(at, 0)]]:
