@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -816,6 +816,169 @@ def _print_summary(name: str, manifest: dict[str, Any], out: Path) -> None:
     )
 
 
+REPORT_KINDS = ("rpkd", "rat", "lp2kd", "notulen")
+
+
+@app.command("report")
+def report(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="rpkd, rat, lp2kd, notulen; atau templat (salin templat bawaan untuk disunting)."
+        ),
+    ],
+    area: Annotated[
+        str | None,
+        typer.Option(
+            "--wilayah", help="Kode provinsi atau kabupaten/kota.", envvar="SINERGI_WILAYAH"
+        ),
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Tahun dokumen (bawaan: tahun ini).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Salin juga berkas hasil ke folder ini.")] = None,
+    home: Annotated[
+        Path | None,
+        typer.Option(help="Folder data (bawaan: ./sinergi-data).", envvar="SINERGI_HOME"),
+    ] = None,
+    rakor: Annotated[
+        int | None,
+        typer.Option(help="Notulen: nomor (ID) satu rakor; bawaan semua rakor tahun itu."),
+    ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf/--no-pdf", help="Buat juga PDF (LibreOffice).")
+    ] = True,
+    templates: Annotated[
+        Path | None,
+        typer.Option(help="Folder templat sendiri (bawaan: <home>/templat, bila ada)."),
+    ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option("--user", help="Akun situs yang meminta dokumen; hak aksesnya yang berlaku."),
+    ] = None,
+    names: Annotated[
+        bool,
+        typer.Option(
+            "--names",
+            help="LP2KD: lampirkan penerima menurut nama dan alamat (perlu --user berhak ekspor).",
+        ),
+    ] = False,
+) -> None:
+    """Buat dokumen TKPK dari data Sinergi: DOCX untuk disunting, PDF, dan lampiran XLSX.
+
+    Berkas ditulis ke <home>/reports/dokumen/<folder>/ dan dicatat (siapa, kapan, data
+    mana). Templat sendiri di <home>/templat/ menggantikan templat bawaan.
+
+    Contoh:
+
+        sinergi report lp2kd --wilayah 52.05 --year 2026 --out laporan/
+        sinergi report templat --out templat-saya/
+    """
+    if kind == "templat":
+        _copy_templates(out)
+        return
+    if kind not in REPORT_KINDS:
+        _misuse(
+            f"jenis dokumen {kind!r} tidak dikenal; pilih {', '.join(REPORT_KINDS)} atau templat."
+        )
+    if not area:
+        _misuse("--wilayah wajib diisi (kode provinsi atau kabupaten/kota).")
+    code = _team_area(area)
+    if names and not user:
+        _misuse("--names perlu --user: lampiran nama dan alamat dibaca dengan hak akun itu.")
+    _app_database(home)
+    from django.utils import timezone
+
+    from sinergi.lake.home import current_user
+    from sinergi.web.documents import produce
+
+    asker = _account(user, code, names)
+    run = produce.create(
+        asker, user or f"cli:{current_user()}", kind, code, year or timezone.localdate().year,
+        meeting=_meeting(rakor, code) if rakor is not None else None, pdf=pdf, names=names,
+    )  # fmt: skip
+    try:
+        paths = produce.make(run, own_templates=templates)
+    except SinergiError as error:
+        err_console.print(f"[red]Gagal:[/red] {error}")
+        raise typer.Exit(1) from error
+    table = Table("Berkas", "Ukuran (bita)", title=f"Dokumen {kind} {run.scope} {run.year}")
+    for path in paths:
+        table.add_row(path.name, id_number(path.stat().st_size))
+    console.print(table)
+    console.print(f"Folder: {paths[0].parent}  (tercatat sebagai pekerjaan #{run.pk})")
+    if out is not None:
+        import shutil
+
+        out.mkdir(parents=True, exist_ok=True)
+        for path in paths:
+            shutil.copyfile(path, out / path.name)
+        console.print(f"Disalin ke {out}")
+
+
+def _misuse(message: str) -> NoReturn:
+    err_console.print(f"[red]Salah pakai:[/red] {message}")
+    raise typer.Exit(2)
+
+
+def _copy_templates(out: Path | None) -> None:
+    from sinergi.reports.documents import copy_templates
+
+    if out is None:
+        _misuse("templat perlu --out: folder tujuan salinan templat.")
+    copied = copy_templates(out)
+    console.print(
+        f"{len(copied)} templat disalin ke {out} (yang sudah ada tidak ditimpa). Sunting, lalu "
+        "taruh di <home>/templat/ atau pakai --templates."
+    )
+
+
+def _team_area(area: str) -> str:
+    """The dotted province or regency code; misuse for any other level or a bad code."""
+    try:
+        found = wilayah.get(area)
+    except SinergiError as error:
+        _misuse(str(error))
+    if found.level not in (wilayah.Level.PROVINCE, wilayah.Level.REGENCY):
+        _misuse(
+            "dokumen TKPK dibuat untuk provinsi atau kabupaten/kota, bukan kecamatan atau desa."
+        )
+    return found.code
+
+
+def _account(username: str | None, area: str, names: bool) -> Any:
+    """The site account named by --user, checked for the rights the request needs."""
+    if username is None:
+        return None
+    from django.contrib.auth import get_user_model
+
+    from sinergi.web import scoping
+
+    account = get_user_model().objects.filter(username=username).first()
+    if account is None:
+        _misuse(f"akun {username!r} tidak ada di basis data aplikasi.")
+    if not scoping.may(account, "report", area):
+        err_console.print(
+            f"[red]Ditolak:[/red] akun {username} tidak berhak membuat dokumen {area}."
+        )
+        raise typer.Exit(1)
+    if names and not (
+        scoping.may(account, "see_people", area) and scoping.may(account, "export", area)
+    ):
+        err_console.print(
+            f"[red]Ditolak:[/red] akun {username} tidak berhak mengekspor data orang di {area}."
+        )
+        raise typer.Exit(1)
+    return account
+
+
+def _meeting(pk: int, area: str) -> Any:
+    from sinergi.web.coordination.models import Meeting
+
+    meeting = Meeting.objects.filter(pk=pk, area_code=area).first()
+    if meeting is None:
+        _misuse(f"rakor #{pk} tidak ada untuk wilayah {area}.")
+    return meeting
+
+
 @app.command()
 def serve(
     home: Annotated[
@@ -851,24 +1014,12 @@ def serve(
     import subprocess
     import sys
 
-    data_home = (home or Path(os.environ.get("SINERGI_HOME", "sinergi-data"))).resolve()
-    os.environ["SINERGI_HOME"] = str(data_home)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinergi.web.settings")
     if host in ("127.0.0.1", "localhost"):
         # Plain http on this machine only: HTTPS-only cookies would never come back.
         os.environ.setdefault("SINERGI_INSECURE_COOKIES", "1")
-    import django
-    from django.core.management import call_command
+    roles = _app_database(home)
+    from sinergi.web.accounts.roles import roles_file
 
-    django.setup()
-    from sinergi.web.accounts.roles import roles_file, sync_roles
-
-    try:
-        call_command("migrate", verbosity=0, interactive=False)
-        roles = sync_roles()
-    except SinergiError as error:
-        err_console.print(f"[red]Gagal:[/red] {error}")
-        raise typer.Exit(1) from error
     console.print(f"Basis data siap; {len(roles)} peran dari {roles_file()}.")
     if demo_users:
         _print_demo_users()
@@ -889,6 +1040,27 @@ def serve(
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+
+
+def _app_database(home: Path | None) -> list[Any]:
+    """Set Django up on the data folder, migrate the app database and load the roles."""
+    import os
+
+    data_home = (home or Path(os.environ.get("SINERGI_HOME", "sinergi-data"))).resolve()
+    os.environ["SINERGI_HOME"] = str(data_home)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinergi.web.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from sinergi.web.accounts.roles import sync_roles
+
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        return sync_roles()
+    except SinergiError as error:
+        err_console.print(f"[red]Gagal:[/red] {error}")
+        raise typer.Exit(1) from error
 
 
 def _print_demo_users() -> None:

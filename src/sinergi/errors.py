@@ -44,3 +44,7 @@ class PipelineError(SinergiError):
 
 class SynthError(SinergiError):
     """The synthetic region generator was given parameters it cannot honour."""
+
+
+class ReportError(SinergiError):
+    """A document cannot be made: its template is broken or a converter is missing."""

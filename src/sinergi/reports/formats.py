@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
@@ -35,6 +36,17 @@ def id_percent(share: float, digits: int = 1) -> str:
     '12,5%'
     """
     return f"{share * 100:.{digits}f}%".replace(".", ",")
+
+
+def id_rupiah(amount: float | Decimal) -> str:
+    """Whole rupiah, rounded half up.
+
+    Examples:
+        >>> id_rupiah(Decimal("4032000000.50")), id_rupiah(200000)
+        ('Rp4.032.000.001', 'Rp200.000')
+    """
+    whole = Decimal(str(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"Rp{id_number(int(whole))}"
 
 
 def id_date(day: date) -> str:

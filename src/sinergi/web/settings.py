@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "sinergi.web.plans",
     "sinergi.web.coordination",
     "sinergi.web.progress",
+    "sinergi.web.documents",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

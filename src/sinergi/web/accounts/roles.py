@@ -15,7 +15,7 @@ from sinergi.web.accounts.models import Role
 
 PERMISSIONS = frozenset(
     {"see_people", "see_identifiers", "export", "review", "verval", "approve_verval", "upload",
-     "manage_users", "plan", "manage_plan", "follow_up", "coordinate"}
+     "manage_users", "plan", "manage_plan", "follow_up", "coordinate", "report"}
 )  # fmt: skip
 
 

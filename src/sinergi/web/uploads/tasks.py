@@ -57,7 +57,7 @@ def import_upload(upload_id: int) -> dict[str, Any]:
         upload.record(status=Status.FAILED, progress=100, message="", error=error.pesan)
         return {"status": Status.FAILED, "code": error.code}
     except Exception as error:
-        _unexpected(upload, error)
+        record_unexpected(upload, error)
         raise  # the queue keeps the traceback, for the administrator
     done = [s for s in summary["sheets"] if s["status"] in ("imported", "unchanged")]
     failed = [s for s in summary["sheets"] if s["status"] == "failed"]  # import_files logs them
@@ -92,7 +92,7 @@ def link_and_diagnose(run_id: int) -> dict[str, Any]:
         run.record(status=Status.FAILED, progress=100, message="", error=error.pesan)
         return {"status": Status.FAILED, "code": error.code}
     except Exception as error:
-        _unexpected(run, error)
+        record_unexpected(run, error)
         raise
     summary = {
         "link_run": linked.run_id,
@@ -189,7 +189,7 @@ def _summary(outcomes: list[ImportOutcome], home: DataHome) -> dict[str, Any]:
     }
 
 
-def _unexpected(job: Job, error: Exception) -> None:
+def record_unexpected(job: Job, error: Exception) -> None:
     # The class name only: an exception's text can quote a cell of the file.
     log.error("job %s/%s stopped by %s", type(job).__name__, job.pk, type(error).__name__)
     job.record(status=Status.FAILED, progress=100, message="", error=UNEXPECTED)
