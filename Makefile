@@ -10,8 +10,11 @@ DEMO_DIR ?= sinergi-data/demo
 DEMO_PERSONS ?= 250000
 DEMO_HOME ?= sinergi-data
 export UV_PYTHON_DOWNLOADS := never
+# Documents become PDF through LibreOffice; pdftoppm renders their pages for a person to look at.
+SOFFICE := /usr/bin/soffice
+PDFTOPPM := /usr/bin/pdftoppm
 
-.PHONY: demo test lint lock bench screenshots clean
+.PHONY: demo test lint lock bench screenshots docs-preview clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -23,13 +26,17 @@ $(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed $(SOFFICE)
 	$(BIN)/sinergi synth --regency 52.05 --persons $(DEMO_PERSONS) --seed 1 --out $(DEMO_DIR) --force
 	$(BIN)/sinergi import $(DEMO_DIR)/sources --home $(DEMO_HOME) --wilayah 52.05
 	$(BIN)/sinergi link --home $(DEMO_HOME) --evaluate $(DEMO_DIR)/truth
 	$(BIN)/sinergi diagnose --home $(DEMO_HOME) --evaluate $(DEMO_DIR)/truth
 	$(BIN)/sinergi stats --home $(DEMO_HOME) --lines gk_52.05_2024-03_total,ext_usd190_00_2021-03
-	$(BIN)/sinergi serve --home $(DEMO_HOME) --demo-users
+	$(BIN)/sinergi serve --home $(DEMO_HOME) --demo-users --setup-only
+	for kind in rpkd rat lp2kd notulen; do \
+	  $(BIN)/sinergi report $$kind --home $(DEMO_HOME) --wilayah 52.05 --out $(DEMO_HOME)/dokumen-demo || exit 1; \
+	done
+	$(BIN)/sinergi serve --home $(DEMO_HOME)
 
 # The site's tests run twice: on SQLite (the default) and on PostgreSQL.
 TEST_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
@@ -39,7 +46,13 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	apt-get update -qq && apt-get install -y -qq chromium
 
-test: $(VENV)/.installed $(CHROMIUM) lint
+$(SOFFICE):
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui
+
+$(PDFTOPPM):
+	apt-get update -qq && apt-get install -y -qq poppler-utils
+
+test: $(VENV)/.installed $(CHROMIUM) $(SOFFICE) $(PDFTOPPM) lint
 	$(BIN)/pytest
 	SINERGI_DATABASE_URL=$(TEST_POSTGRES) $(BIN)/pytest -q tests/web
 
@@ -61,6 +74,10 @@ SCREENSHOTS_URL ?= http://127.0.0.1:8000
 
 screenshots: $(VENV)/.installed $(CHROMIUM)
 	$(BIN)/python scripts/screenshots.py --url $(SCREENSHOTS_URL) --out docs/screenshots
+
+# The first pages of the latest documents (`make demo` or `sinergi report`) as PNG images.
+docs-preview: $(VENV)/.installed $(PDFTOPPM)
+	$(BIN)/python scripts/docs_preview.py --home $(DEMO_HOME) --out $(DEMO_HOME)/reports/pratinjau
 
 # Re-pin after editing pyproject.toml: the lock carries versions and hashes only.
 lock: | $(UV)
