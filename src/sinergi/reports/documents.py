@@ -170,6 +170,8 @@ def _environment() -> jinja2.Environment:
 
 def _missing_or(format_value: Any) -> Any:
     def formatted(value: int | float | Decimal | date | None, *args: Any) -> str:
+        if isinstance(value, jinja2.Undefined):
+            value._fail_with_undefined_error()  # names the missing value, as a bare {{ x }} does
         if value is None or (isinstance(value, float) and value != value):
             return MISSING
         return str(format_value(value, *args))

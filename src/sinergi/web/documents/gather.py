@@ -22,6 +22,7 @@ from typing import Any
 import polars as pl
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
 from sinergi.domain import wilayah
@@ -549,14 +550,22 @@ def _reached(run: DocumentRun) -> pl.DataFrame:
         .sort("area_code", "name", "hid")
     )
     user = run.user if run.user is not None else AnonymousUser()
-    rows = scoping.read_people(
-        user,
-        families,
-        what="lp2kd_bnba",
-        area=run.scope,
-        action="export",
-        filters={"lampiran": "penerima program", "tahun": run.year},
-    )
+    try:
+        rows = scoping.read_people(
+            user,
+            families,
+            what="lp2kd_bnba",
+            area=run.scope,
+            action="export",
+            filters={"lampiran": "penerima program", "tahun": run.year},
+        )
+    except PermissionDenied as refused:  # read_people wrote the "denied" audit row
+        raise SinergiError(
+            f"{run.username} tidak berwenang mengekspor data orang di {run.scope}, jadi lampiran "
+            "nama dan alamat tidak dapat dibuat. Buat dokumen tanpa lampiran itu.",
+            english=f"{run.username} may not export people in {run.scope}",
+            code="NAMES_DENIED",
+        ) from refused
     return rows.select("area_code", "kk", "name", "nik", "address", "rt", "rw", "programs")
 
 
