@@ -446,9 +446,9 @@ def lp2kd() -> DocumentType:
     social_protection(doc)
     tag(doc, "if lampiran_nama")
     doc.add_paragraph(
-        'Daftar keluarga penerima menurut nama dan alamat ada pada lembar "Penerima (BNBA)" '
-        "lampiran XLSX. Lampiran itu memuat data pribadi: simpan dan bagikan sesuai UU "
-        "Pelindungan Data Pribadi."
+        "Daftar keluarga penerima menurut nama dan alamat ada pada berkas terpisah "
+        "*_nama_alamat.xlsx. Berkas itu memuat data pribadi: simpan dan bagikan hanya sesuai "
+        "UU 27/2022 tentang Pelindungan Data Pribadi."
     )
     tag(doc, "else")
     doc.add_paragraph(

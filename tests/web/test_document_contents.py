@@ -137,7 +137,7 @@ def test_lp2kd_states_the_diagnosis_and_statistics_numbers(home: Path) -> None:
 def test_lp2kd_annex_repeats_the_tables_as_numbers(home: Path) -> None:
     run = _make("lp2kd")
     annex = CalamineWorkbook.from_path(str(_folder(home, run) / f"LP2KD_5205_{YEAR}_lampiran.xlsx"))
-    assert "Penerima (BNBA)" not in annex.sheet_names  # not asked for
+    assert not list(_folder(home, run).glob("*_nama_alamat*"))  # not asked for
     sheet = annex.get_sheet_by_name("Cakupan program").to_python()
     header = sheet[1]
     programs = pl.read_parquet(_latest(home, "diagnostics") / "programs.parquet")
@@ -207,8 +207,8 @@ def test_a_pdf_of_a_reasonable_length(home: Path) -> None:
 def test_names_annex_is_read_through_the_scoping_door(home: Path, make_user: Any) -> None:
     officer = make_user("opd1", "opd", see=REGENCY, opd="Dinas Sosial")
     run = _make("lp2kd", user=officer, names=True)
-    annex = CalamineWorkbook.from_path(str(_folder(home, run) / f"LP2KD_5205_{YEAR}_lampiran.xlsx"))
-    sheet = annex.get_sheet_by_name("Penerima (BNBA)").to_python()
+    names = _folder(home, run) / f"LP2KD_5205_{YEAR}_nama_alamat.xlsx"
+    sheet = CalamineWorkbook.from_path(str(names)).get_sheet_by_name("Penerima (BNBA)").to_python()
     diagnosis = _latest(home, "diagnostics")
     listed = json.loads((diagnosis / "manifest.json").read_text())["listed_programs"]
     families = pl.read_parquet(diagnosis / "families.parquet")

@@ -28,7 +28,7 @@ from datetime import date
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import jinja2
 import polars as pl
@@ -111,7 +111,9 @@ def write_drafts(
             _render(draft, template_path(draft.template, own_templates), docx, Path(scratch))
             written.append(docx)
             if draft.annex:
-                written.append(write_annex(draft.annex, folder / f"{draft.stem}_lampiran.xlsx"))
+                annex = folder / f"{draft.stem}_lampiran.xlsx"
+                write_annex(draft.annex, annex)
+                written.append(annex)
     if pdf:
         written += to_pdf([p for p in written if p.suffix == ".docx"], folder)
     return written
@@ -179,9 +181,9 @@ def _missing_or(format_value: Any) -> Any:
     return formatted
 
 
-def write_annex(tables: Sequence[AnnexTable], path: Path) -> Path:
+def write_annex(tables: Sequence[AnnexTable], path: Path | BinaryIO) -> Path | BinaryIO:
     """The annex workbook: one formatted sheet per table; returns ``path``."""
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path) if isinstance(path, Path) else path)
     styles = Styles(book)
     taken: set[str] = set()
     for table in tables:

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("sinergi.web.plans.urls")),
     path("", include("sinergi.web.coordination.urls")),
     path("", include("sinergi.web.progress.urls")),
+    path("", include("sinergi.web.documents.urls")),
     path("", include("sinergi.web.accounts.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -29,7 +29,7 @@ from sinergi.domain import wilayah
 from sinergi.errors import SinergiError
 from sinergi.lake.home import DataHome, latest_run_folder
 from sinergi.reports.charts import Chart, Series
-from sinergi.reports.documents import AnnexTable, Draft
+from sinergi.reports.documents import AnnexTable, Draft, write_annex
 from sinergi.reports.formats import id_number
 from sinergi.reports.rat_matrix import write_rat
 from sinergi.web import registry, scoping
@@ -128,21 +128,23 @@ def _lp2kd(run: DocumentRun) -> Bundle:
     context |= _plan(run.scope, run.year, found) | _targets(run.scope)
     context |= _coordination(run.scope, run.year)
     context["temuan"] = findings(context)
-    annex = _annex(context)
     if run.names:
         people = _reached(run)
         found.names_rows = people.height
-        annex.append(
-            AnnexTable(
-                "Penerima (BNBA)",
-                "Keluarga penerima program menurut nama dan alamat "
-                "(data pribadi: simpan dan bagikan sesuai UU PDP).",
-                people,
-                BNBA_LABELS,
-            )
+        table = AnnexTable(
+            "Penerima (BNBA)",
+            "Keluarga penerima program menurut nama dan alamat. DATA PRIBADI: simpan dan "
+            "bagikan hanya sesuai UU 27/2022 tentang Pelindungan Data Pribadi.",
+            people,
+            BNBA_LABELS,
         )
+        out = io.BytesIO()
+        write_annex([table], out)
+        found.workbooks[f"{_stem('LP2KD', run)}_nama_alamat.xlsx"] = out.getvalue()
     context["lampiran_nama"] = run.names
-    found.drafts.append(Draft("lp2kd", _stem("LP2KD", run), context, _charts(context), annex))
+    found.drafts.append(
+        Draft("lp2kd", _stem("LP2KD", run), context, _charts(context), _annex(context))
+    )
     return found
 
 
