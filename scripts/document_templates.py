@@ -25,6 +25,7 @@ from docx.shared import Mm, Pt
 from docx.table import _Row
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "sinergi" / "data" / "templates"
+TABLE_FONT = Pt(9)  # rupiah amounts of ten or more digits fit a column of a portrait page
 Column = tuple[str, str]  # header, cell (a Jinja expression on the loop variable)
 
 
@@ -89,7 +90,9 @@ def table(
 
 def _fill(row: _Row, values: Sequence[str], *, bold: bool = False) -> None:
     for cell, value in zip(row.cells, values, strict=True):
-        cell.paragraphs[0].add_run(value).bold = bold
+        run = cell.paragraphs[0].add_run(value)
+        run.bold = bold
+        run.font.size = TABLE_FONT
 
 
 def pairs(doc: DocumentType, rows: Sequence[tuple[str, str]]) -> None:
@@ -122,16 +125,16 @@ PROGRAM_COLUMNS: list[Column] = [
     ("Terdaftar tidak layak", "{{ r.tidak_layak|angka }}"),
 ]
 TOTAL_COLUMNS: list[Column] = [
-    ("Anggaran (Rp)", "{{ r.anggaran|rupiah }}"),
-    ("Realisasi (Rp)", "{{ r.realisasi|rupiah }}"),
+    ("Anggaran (Rp juta)", "{{ r.anggaran|juta }}"),
+    ("Realisasi (Rp juta)", "{{ r.realisasi|juta }}"),
     ("Realisasi", "{{ r.realisasi_persen|persen }}"),
     ("Sasaran", "{{ r.sasaran|angka }}"),
     ("Tercapai", "{{ r.tercapai|angka }}"),
 ]
 PLAN_TOTAL = [
     "Jumlah",
-    "{{ rencana.jumlah.anggaran|rupiah }}",
-    "{{ rencana.jumlah.realisasi|rupiah }}",
+    "{{ rencana.jumlah.anggaran|juta }}",
+    "{{ rencana.jumlah.realisasi|juta }}",
     "{{ rencana.jumlah.realisasi_persen|persen }}",
     "{{ rencana.jumlah.sasaran|angka }}",
     "{{ rencana.jumlah.tercapai|angka }}",

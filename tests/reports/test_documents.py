@@ -52,7 +52,8 @@ def test_values_are_written_the_indonesian_way(tmp_path: Path) -> None:
     own = _own_template(
         tmp_path / "own",
         "{{ n|angka }} | {{ f|angka }} | {{ p|persen }} | {{ p|persen(2) }} | {{ g|desimal(3) }}",
-        "{{ money|rupiah }} | {{ day|tanggal }} | {{ day|hari }} | {{ none|angka }}",
+        "{{ money|rupiah }} | {{ money|juta }} | {{ day|tanggal }} | {{ day|hari }}",
+        "{{ none|angka }}",
         "{{ name }}",
     )
     context = {
@@ -63,7 +64,8 @@ def test_values_are_written_the_indonesian_way(tmp_path: Path) -> None:
                           pdf=False)  # fmt: skip
     assert _text(docx) == [
         "1.234.567 | 1.235 | 12,5% | 12,50% | 0,348",
-        "Rp4.032.000.001 | 6 Mei 2024 | Senin | –",
+        "Rp4.032.000.001 | 4.032,0 | 6 Mei 2024 | Senin",
+        "–",
         "Siti & <Nur>",  # escaped in the XML, shown as typed
     ]
 

@@ -9,9 +9,9 @@ edited copies in, then in the ones shipped with Sinergi.
 
 In a template, numbers are written with the Indonesian filters: ``{{ x|angka }}``
 (1.234.567), ``{{ x|persen }}`` for a percentage (12,5%), ``{{ x|desimal(2) }}``,
-``{{ x|rupiah }}`` (Rp1.234.567), ``{{ d|tanggal }}`` (6 Mei 2024) and ``{{ d|hari }}``
-(Senin); a missing
-value prints as a dash. A placeholder that names nothing is an error, not a blank.
+``{{ x|rupiah }}`` (Rp1.234.567), ``{{ x|juta }}`` (millions of rupiah: 24.858,4),
+``{{ d|tanggal }}`` (6 Mei 2024) and ``{{ d|hari }}`` (Senin); a missing value prints
+as a dash. A placeholder that names nothing is an error, not a blank.
 """
 
 from __future__ import annotations
@@ -164,6 +164,7 @@ def _environment() -> jinja2.Environment:
         persen=_missing_or(lambda v, digits=1: f"{id_decimal(float(v), digits)}%"),
         desimal=_missing_or(lambda v, digits=2: id_decimal(float(v), digits)),
         rupiah=_missing_or(id_rupiah),
+        juta=_missing_or(lambda v: id_number(float(v) / 1e6)),
         tanggal=_missing_or(id_date),
         hari=_missing_or(lambda d: DAYS[d.weekday()]),
     )
