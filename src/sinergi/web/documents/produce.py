@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -32,20 +33,14 @@ OWN_TEMPLATES = "templat"
 DOCUMENTS = Path("reports") / "dokumen"
 
 
-def start(
-    user: User,
-    kind: str,
-    area: str,
-    year: int,
-    *,
-    meeting: Meeting | None = None,
-    pdf: bool = True,
-    names: bool = False,
-) -> DocumentRun:
-    """Queue a document run for the worker (the site's button); the caller checked rights."""
+def start(user: User, kind: str, area: str, year: int, **options: Any) -> DocumentRun:
+    """Queue a document run for the worker (the site's button); the caller checked rights.
+
+    ``options`` are those of :func:`create`.
+    """
     from sinergi.web.documents.tasks import make_documents
 
-    run = create(user, user.get_username(), kind, area, year, meeting=meeting, pdf=pdf, names=names)
+    run = create(user, user.get_username(), kind, area, year, **options)
     run.record(task_result_id=str(make_documents.enqueue(run.pk).id))
     return run
 
