@@ -13,6 +13,8 @@ export UV_PYTHON_DOWNLOADS := never
 # Documents become PDF through LibreOffice; pdftoppm renders their pages for a person to look at.
 SOFFICE := /usr/bin/soffice
 PDFTOPPM := /usr/bin/pdftoppm
+# `--engine spark` runs PySpark (from the lock file) on Java 17.
+JAVA := /usr/bin/java
 
 .PHONY: demo test lint lock bench screenshots docs-preview clean
 
@@ -52,7 +54,10 @@ $(SOFFICE):
 $(PDFTOPPM):
 	apt-get update -qq && apt-get install -y -qq poppler-utils
 
-test: $(VENV)/.installed $(CHROMIUM) $(SOFFICE) $(PDFTOPPM) lint
+$(JAVA):
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless
+
+test: $(VENV)/.installed $(CHROMIUM) $(SOFFICE) $(PDFTOPPM) $(JAVA) lint
 	$(BIN)/pytest
 	SINERGI_DATABASE_URL=$(TEST_POSTGRES) $(BIN)/pytest -q tests/web
 

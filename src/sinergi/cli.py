@@ -300,6 +300,14 @@ def link_(
             envvar="SINERGI_TRUTH",
         ),
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            help="Mesin: duckdb (satu mesin) atau spark (lokal, atau klaster lewat "
+            "SINERGI_SPARK_MASTER).",
+            envvar="SINERGI_ENGINE",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Tanpa bilah kemajuan.")] = False,
 ) -> None:
@@ -312,15 +320,21 @@ def link_(
     Contoh:
 
         sinergi link --evaluate sinergi-data/demo/truth
+        sinergi link --engine spark
     """
+    from sinergi.lake.engine import engine_name
     from sinergi.lake.home import DataHome
     from sinergi.pipeline.link.evaluate import evaluate as measure
     from sinergi.pipeline.link.run import STAGES, link
 
     data_home = DataHome.resolve(home)
     try:
+        chosen = engine_name(engine)
+    except SinergiError as error:
+        _misuse(str(error))
+    try:
         with _stages(quiet or as_json, STAGES) as stage:
-            run = link(data_home, stage=stage)
+            run = link(data_home, stage=stage, engine=chosen)
         quality = measure(run.folder, evaluate) if evaluate else None
     except SinergiError as error:
         log.info("link failed: %s (%s)", error.english, error.code)

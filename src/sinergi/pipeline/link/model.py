@@ -85,7 +85,8 @@ def _level(sql: str, label: str, **options: Any) -> dict[str, Any]:
 
 
 def _null(*columns: str) -> dict[str, Any]:
-    sql = " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in columns)
+    # Bare names: Spark SQL reads "double quotes" as a string, which is never null.
+    sql = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
     return _level(sql, "kosong", is_null_level=True)
 
 

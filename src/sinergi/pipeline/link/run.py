@@ -16,15 +16,22 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import jellyfish
+import pandas as pd  # Spark's vectorised functions take and give pandas Series
 import polars as pl
+import pyarrow as pa
 from splink import DuckDBAPI, Linker, block_on
 from splink.clustering import cluster_pairwise_predictions_at_threshold
+from splink.internals.database_api import DatabaseAPI
 from splink.internals.exceptions import EMTrainingException
+from splink.internals.splink_dataframe import SplinkDataFrame
 
 from sinergi import __version__
 from sinergi.errors import PipelineError
+from sinergi.lake.engine import Engine, spark_session
 from sinergi.lake.home import DataHome, current_user, latest_run_folder, write_run
 from sinergi.pipeline.link import decisions as review_decisions
 from sinergi.pipeline.link.identities import assign_families, assign_ids, best_values
@@ -45,6 +52,8 @@ log = logging.getLogger(__name__)
 ACCEPT = 0.97  # a model link at or above this probability is accepted without review
 REVIEW = 0.5  # between REVIEW and ACCEPT a pair goes to the review queue
 DUCKDB_MEMORY = os.environ.get("SINERGI_DUCKDB_MEMORY", "2GB")
+# u is estimated on every pair of this many variants (about two million pairs).
+U_SAMPLE_ROWS = 2000
 # Below this many distinct identities there are too few pairs to estimate anything.
 MIN_VARIANTS = 100
 _MODEL = settings()
@@ -80,8 +89,18 @@ class LinkRun:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def link(home: DataHome, *, user: str | None = None, stage: Stage | None = None) -> LinkRun:
-    """Link every current record of ``home`` into persons and families and write the run."""
+def link(
+    home: DataHome,
+    *,
+    user: str | None = None,
+    stage: Stage | None = None,
+    engine: Engine = "duckdb",
+) -> LinkRun:
+    """Link every current record of ``home`` into persons and families and write the run.
+
+    ``engine`` runs the model's training, scoring and clustering on DuckDB in this
+    process or on Spark (``sinergi.lake.engine``); both reach the same register.
+    """
     timer = StageTimer(stage, "padanan")
     with timer("Membaca data"):
         prepared = prepare_records(load_records(home))
@@ -95,7 +114,7 @@ def link(home: DataHome, *, user: str | None = None, stage: Stage | None = None)
             code="TOO_FEW_RECORDS",
         )
     with timer("Melatih model"):
-        linker, api = _trained_linker(prepared.variants)
+        linker, api = _trained_linker(prepared.variants, engine)
     with timer("Membandingkan pasangan"):
         pairs = _predict(linker)
         decided = review_decisions.load(home)
@@ -133,6 +152,7 @@ def link(home: DataHome, *, user: str | None = None, stage: Stage | None = None)
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "user": user or current_user(),
                 "sinergi_version": __version__,
+                "engine": engine,
                 "thresholds": {"accept": ACCEPT, "review": REVIEW},
                 "counts": counts,
                 "inputs": sorted(prepared.records["import_id"].unique().to_list()),
@@ -149,27 +169,70 @@ def latest_run(home: DataHome) -> Path | None:
     return latest_run_folder(home, "linked")
 
 
-def _trained_linker(variants: pl.DataFrame) -> tuple[Linker, DuckDBAPI]:
+def _api(engine: Engine) -> DatabaseAPI[Any]:
+    if engine == "spark":
+        from splink import SparkAPI
+
+        session = spark_session()
+        api = SparkAPI(spark_session=session)
+        # Splink's Scala Jaro-Winkler differs from DuckDB's in the third decimal; jellyfish
+        # gives DuckDB's values exactly, so both engines put a pair in the same level.
+        session.udf.register("jaro_winkler", _jaro_winkler_udf())
+        return api
     connection = duckdb.connect()
     # Splink 5 writes `x -> ...` lambdas in some comparisons; DuckDB 2.0 wants them allowed.
     connection.execute("SET lambda_syntax='ENABLE_SINGLE_ARROW'")
     # DuckDB would otherwise keep up to 80% of the machine; past this it spills to disk.
     connection.execute(f"SET memory_limit='{DUCKDB_MEMORY}'")
     connection.execute("SET preserve_insertion_order=false")
-    api = DuckDBAPI(connection)
-    table = api.register(variants.to_arrow(), table_name="variants")
+    return DuckDBAPI(connection)
+
+
+def _jaro_winkler_udf() -> Any:
+    from pyspark.sql.functions import pandas_udf
+
+    @pandas_udf("double")  # type: ignore[call-overload]
+    def jaro_winkler(left: pd.Series, right: pd.Series) -> pd.Series:
+        return pd.Series(
+            [
+                jellyfish.jaro_winkler_similarity(a, b)
+                if isinstance(a, str) and isinstance(b, str)
+                else None
+                for a, b in zip(left, right, strict=True)
+            ],
+            dtype="float64",
+        )
+
+    return jaro_winkler
+
+
+def _trained_linker(variants: pl.DataFrame, engine: Engine) -> tuple[Linker, DatabaseAPI[Any]]:
+    api = _api(engine)
     # A comparison needs at least two variants that fill its column to be trained.
     empty = tuple(c for c in OPTIONAL_COMPARISONS if variants[c].drop_nulls().n_unique() < 2)
-    linker = Linker(table, settings("duckdb", without=empty), log_level=logging.ERROR)
+    # u from every pair of a sample drawn here, not by the engine: engines sample (hash)
+    # differently, and both must reach the same model.
+    sample = variants.sample(min(U_SAMPLE_ROWS, variants.height), seed=1)
+    u_linker = Linker(
+        api.register(_arrow(sample), table_name="variants_u_sample"),
+        settings(engine, without=empty),
+        log_level=logging.ERROR,
+    )
+    # One chunk and no early stop: Splink would otherwise pick chunks by the engine's hash.
+    u_linker.training.estimate_u_using_random_sampling(
+        max_pairs=float(U_SAMPLE_ROWS) ** 2, min_count_per_level=None, num_chunks=1
+    )
+    table = api.register(_arrow(variants), table_name="variants")
+    linker = Linker(table, u_linker.misc.save_model_to_json(), log_level=logging.ERROR)
     # The prior comes from pairs sharing a NIK (an exact NIK join finds about 70%
     # of true pairs); with no such pair the settings' default stays.
     if variants["nik"].drop_nulls().is_duplicated().any():
         linker.training.estimate_probability_two_random_records_match([block_on("nik")], recall=0.7)
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     for rule in TRAINING_BLOCKS:
         try:
+            # Every blocked pair, unsampled, for the same reason as u above.
             linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True, max_pairs=1e6
+                rule, estimate_without_term_frequencies=True
             )
         except EMTrainingException as error:  # too few pairs: starting m-values stay
             log.warning("padanan: EM block skipped (%s)", error)
@@ -178,13 +241,25 @@ def _trained_linker(variants: pl.DataFrame) -> tuple[Linker, DuckDBAPI]:
 
 def _predict(linker: Linker) -> pl.DataFrame:
     """The scored pairs: ids, weight, probability and the level of each comparison."""
-    predicted = linker.inference.predict(threshold_match_probability=0.01).as_duckdbpyrelation()
-    wanted = [
-        c
-        for c in predicted.columns
-        if c.startswith("gamma_") or c.startswith("unique_id") or c.startswith("match_")
-    ]
-    frame = pl.from_arrow(predicted.select(*wanted).arrow())
+    predicted = linker.inference.predict(threshold_match_probability=0.01)
+    names = [c.unquote().name for c in predicted.columns]
+    wanted = [n for n in names if n.startswith(("gamma_", "unique_id", "match_"))]
+    return _polars(predicted, wanted).with_columns(pl.col("^gamma_.*$").cast(pl.Int8))
+
+
+def _arrow(frame: pl.DataFrame) -> pa.Table:
+    """``frame`` for either engine: Spark reads no unsigned integers."""
+    unsigned = [n for n, t in frame.schema.items() if t.is_unsigned_integer()]
+    return frame.with_columns(pl.col(unsigned).cast(pl.Int64)).to_arrow()
+
+
+def _polars(table: SplinkDataFrame, columns: list[str]) -> pl.DataFrame:
+    """A Splink result table as a Polars frame, from either engine (through Arrow)."""
+    if table.db_api.sql_dialect.sql_dialect_str == "spark":
+        arrow = table.as_spark_dataframe().select(*columns).toArrow()
+    else:
+        arrow = table.as_duckdbpyrelation().select(*columns).arrow()
+    frame = pl.from_arrow(arrow)
     assert isinstance(frame, pl.DataFrame)
     return frame
 
@@ -215,15 +290,13 @@ def _classify(pairs: pl.DataFrame, decided: pl.DataFrame, records: pl.DataFrame)
     return review_decisions.apply(scored, decided, records)
 
 
-def _cluster(api: DuckDBAPI, variants: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
+def _cluster(api: DatabaseAPI[Any], variants: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
     accepted = edges.filter(pl.col("status") == "diterima").select("unique_id_l", "unique_id_r")
     nodes = variants.select("unique_id")
     clustered = cluster_pairwise_predictions_at_threshold(
         nodes.to_arrow(), accepted.to_arrow(), api, "unique_id"
     )
-    frame = pl.from_arrow(clustered.as_duckdbpyrelation().arrow())
-    assert isinstance(frame, pl.DataFrame)
-    return frame.select(
+    return _polars(clustered, ["unique_id", "cluster_id"]).select(
         pl.col("unique_id").alias("variant_id"), pl.col("cluster_id").cast(pl.String)
     )
 

@@ -1,0 +1,87 @@
+"""The engine switch: DuckDB inside this process (the default) or Spark, local or on a cluster.
+
+``--engine`` (or ``SINERGI_ENGINE``) picks it. Spark runs in local mode on this
+machine's cores unless ``SINERGI_SPARK_MASTER`` names a cluster
+(``spark://host:7077``, ``yarn``, ``k8s://...``); ``SINERGI_SPARK_DRIVER_MEMORY``
+sizes the driver (``4g`` by default) and ``SINERGI_SPARK_LOCAL_DIR`` holds its
+spill and checkpoints (a temporary folder by default). One session serves the
+whole process: starting one costs several seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from functools import cache
+from typing import TYPE_CHECKING, Literal, cast
+
+from sinergi.errors import LakeError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+log = logging.getLogger(__name__)
+
+Engine = Literal["duckdb", "spark"]
+ENGINES: tuple[Engine, ...] = ("duckdb", "spark")
+
+
+def engine_name(asked: str | None = None) -> Engine:
+    """The engine ``asked`` (an option) or named by ``SINERGI_ENGINE``; DuckDB when neither.
+
+    Examples:
+        >>> engine_name("spark"), engine_name("DuckDB")
+        ('spark', 'duckdb')
+    """
+    name = (asked or os.environ.get("SINERGI_ENGINE") or "duckdb").strip().lower()
+    if name not in ENGINES:
+        raise LakeError(
+            f"Mesin {name!r} tidak dikenal; pilih duckdb atau spark.",
+            english=f"unknown engine {name!r}; choose duckdb or spark",
+            code="ENGINE_UNKNOWN",
+        )
+    return cast(Engine, name)
+
+
+@cache
+def spark_session() -> SparkSession:
+    """The process's Spark session, started on first use with Sinergi's settings."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:  # pragma: no cover - pyspark is a dependency
+        raise LakeError(
+            "PySpark tidak terpasang; pasang ulang Sinergi (make) untuk memakai --engine spark.",
+            english="pyspark is not installed",
+            code="SPARK_MISSING",
+        ) from error
+    master = os.environ.get("SINERGI_SPARK_MASTER", "local[*]")
+    if master.startswith("local"):
+        # A laptop's hostname often resolves to an address nothing listens on.
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        # Python workers must run this interpreter, with Sinergi's packages.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    scratch = os.environ.get("SINERGI_SPARK_LOCAL_DIR") or tempfile.mkdtemp(prefix="sinergi-spark-")
+    cores = os.cpu_count() or 2
+    from splink.internals.spark.jar_location import similarity_jar_location
+
+    builder = (
+        SparkSession.builder.master(master)
+        # Splink's string similarity functions (Jaro-Winkler, Damerau-Levenshtein) for Spark SQL.
+        .config("spark.jars", similarity_jar_location())
+        .appName("sinergi")
+        .config("spark.driver.memory", os.environ.get("SINERGI_SPARK_DRIVER_MEMORY", "4g"))
+        .config("spark.local.dir", scratch)
+        .config("spark.sql.warehouse.dir", os.path.join(scratch, "warehouse"))
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", str(max(4, 2 * cores)))
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.ui.enabled", "false")
+    )
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    # Splink's clustering breaks long lineages by checkpointing.
+    session.sparkContext.setCheckpointDir(os.path.join(scratch, "checkpoints"))
+    log.info("spark session on %s (scratch %s)", master, scratch)
+    return session
