@@ -39,6 +39,26 @@ err_console = Console(stderr=True)
 log = logging.getLogger("sinergi")
 
 
+EngineOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Mesin: duckdb (satu mesin) atau spark (lokal, atau klaster lewat "
+        "SINERGI_SPARK_MASTER).",
+        envvar="SINERGI_ENGINE",
+    ),
+]
+
+
+def _engine(asked: str | None) -> Any:
+    """The engine asked for; an unknown one is misuse."""
+    from sinergi.lake.engine import engine_name
+
+    try:
+        return engine_name(asked)
+    except SinergiError as error:
+        _misuse(str(error))
+
+
 @app.callback()
 def _setup(
     verbose: Annotated[
@@ -300,14 +320,7 @@ def link_(
             envvar="SINERGI_TRUTH",
         ),
     ] = None,
-    engine: Annotated[
-        str | None,
-        typer.Option(
-            help="Mesin: duckdb (satu mesin) atau spark (lokal, atau klaster lewat "
-            "SINERGI_SPARK_MASTER).",
-            envvar="SINERGI_ENGINE",
-        ),
-    ] = None,
+    engine: EngineOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Tanpa bilah kemajuan.")] = False,
 ) -> None:
@@ -322,16 +335,12 @@ def link_(
         sinergi link --evaluate sinergi-data/demo/truth
         sinergi link --engine spark
     """
-    from sinergi.lake.engine import engine_name
     from sinergi.lake.home import DataHome
     from sinergi.pipeline.link.evaluate import evaluate as measure
     from sinergi.pipeline.link.run import STAGES, link
 
     data_home = DataHome.resolve(home)
-    try:
-        chosen = engine_name(engine)
-    except SinergiError as error:
-        _misuse(str(error))
+    chosen = _engine(engine)
     try:
         with _stages(quiet or as_json, STAGES) as stage:
             run = link(data_home, stage=stage, engine=chosen)
@@ -391,6 +400,7 @@ def diagnose_(
             envvar="SINERGI_TRUTH",
         ),
     ] = None,
+    engine: EngineOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Tanpa bilah kemajuan.")] = False,
 ) -> None:
@@ -415,6 +425,7 @@ def diagnose_(
     from sinergi.pipeline.diagnose.run import STAGES, assessment_of, diagnose
 
     data_home = DataHome.resolve(home)
+    chosen = _engine(engine)
     who = user or current_user()
     try:
         reference = date.fromisoformat(as_of) if as_of else None
@@ -425,7 +436,9 @@ def diagnose_(
         if reveal_identifiers:
             authorise_reveal(data_home, who, reason)
         with _stages(quiet or as_json, STAGES) as stage:
-            run = diagnose(data_home, rules_dir=rules, as_of=reference, user=who, stage=stage)
+            run = diagnose(
+                data_home, rules_dir=rules, as_of=reference, user=who, stage=stage, engine=chosen
+            )
         workbook = export_workbook(
             data_home, run, reveal_identifiers=reveal_identifiers, user=who, reason=reason
         )

@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import polars as pl
 import pytest
 
 from sinergi.pipeline.diagnose.expressions import Expression, RuleError, compile_expression
 from sinergi.pipeline.diagnose.fields import FAMILY_FIELDS, PERSON_FIELDS
 from sinergi.pipeline.diagnose.rules import load_rule_set, normalise_period, shipped_rules_dir
-from sinergi.pipeline.diagnose.status import add_columns
+from sinergi.pipeline.diagnose.sql import RuleSql
 
 FIELDS = FAMILY_FIELDS | PERSON_FIELDS
 WHERE = "Berkas aturan contoh.toml, kunci `eligibility.when`"
@@ -69,7 +68,7 @@ def compile_text(text: str, **parameters: Any) -> Expression:
 
 def evaluate(sql: str) -> list[Any]:
     """The values of one SQL expression over :data:`FACTS`, computed by DuckDB."""
-    return add_columns(duckdb.connect(), FACTS, {"result": sql})["result"].to_list()
+    return RuleSql().add(FACTS, {"result": sql})["result"].to_list()
 
 
 def replaced(text: str, old: str, new: str) -> str:
@@ -241,7 +240,7 @@ def test_user_file_replaces_shipped_program_and_adds_a_new_one(tmp_path: Path) -
     assert rule.path == str(tmp_path / "pkh.toml")
     assert {p.name: p.value for p in rule.parameters}["desil_max"] == 5
     frame = pl.DataFrame({"desil": [4, 5, 6], "pkh_components": [1, 1, 1]})
-    eligible = add_columns(duckdb.connect(), frame, {"e": rule.eligibility.condition()})["e"]
+    eligible = RuleSql().add(frame, {"e": rule.eligibility.condition()})["e"]
     assert eligible.to_list() == [True, True, False]
     new = rule_set.program("bantuan_x")
     assert new.opd == "Dinas Sosial"

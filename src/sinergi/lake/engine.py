@@ -17,9 +17,12 @@ import tempfile
 from functools import cache
 from typing import TYPE_CHECKING, Literal, cast
 
+import polars as pl
+
 from sinergi.errors import LakeError
 
 if TYPE_CHECKING:
+    from pyspark.sql import DataFrame as SparkDataFrame
     from pyspark.sql import SparkSession
 
 log = logging.getLogger(__name__)
@@ -85,3 +88,16 @@ def spark_session() -> SparkSession:
     session.sparkContext.setCheckpointDir(os.path.join(scratch, "checkpoints"))
     log.info("spark session on %s (scratch %s)", master, scratch)
     return session
+
+
+def to_spark(session: SparkSession, frame: pl.DataFrame) -> SparkDataFrame:
+    """``frame`` as a Spark DataFrame (through Arrow); Spark has no unsigned integers."""
+    unsigned = [name for name, kind in frame.schema.items() if kind.is_unsigned_integer()]
+    return session.createDataFrame(frame.with_columns(pl.col(unsigned).cast(pl.Int64)).to_arrow())
+
+
+def from_spark(frame: SparkDataFrame) -> pl.DataFrame:
+    """A Spark DataFrame collected into Polars (through Arrow)."""
+    collected = pl.from_arrow(frame.toArrow())
+    assert isinstance(collected, pl.DataFrame)
+    return collected

@@ -21,13 +21,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import duckdb
 import polars as pl
 
 from sinergi.errors import PipelineError
 from sinergi.pipeline.diagnose.expressions import Expression
 from sinergi.pipeline.diagnose.rules import ProgramRule, RuleSet, normalise_period
-from sinergi.pipeline.diagnose.status import add_columns, list_codes
+from sinergi.pipeline.diagnose.sql import RuleSql
+from sinergi.pipeline.diagnose.status import list_codes
 
 PAYMENT_COLUMNS = (
     "program",
@@ -99,7 +99,11 @@ class DistributionCheck:
 
 
 def check_distribution(
-    receipts: pl.DataFrame, families: pl.DataFrame, persons: pl.DataFrame, rule_set: RuleSet
+    receipts: pl.DataFrame,
+    families: pl.DataFrame,
+    persons: pl.DataFrame,
+    rule_set: RuleSet,
+    sql: RuleSql | None = None,
 ) -> DistributionCheck:
     """Check every receipt of a program with a ``[distribution]`` section against its rule.
 
@@ -119,7 +123,7 @@ def check_distribution(
     codes = {code: program for code, program in list_codes(rule_set).items() if program in rules}
     mapped = _prepared(receipts, codes)
     present = [rules[p] for p in sorted(set(mapped["program"].unique().to_list()))]
-    entitlements = _entitlements(present, families, persons)
+    entitlements = _entitlements(present, families, persons, sql or RuleSql())
     payments = [_payments(mapped.filter(pl.col("program") == p.id), p) for p in present]
     payment_frame = (
         pl.concat(
@@ -219,10 +223,9 @@ def _payments(frame: pl.DataFrame, program: ProgramRule) -> pl.DataFrame:
 
 
 def _entitlements(
-    programs: list[ProgramRule], families: pl.DataFrame, persons: pl.DataFrame
+    programs: list[ProgramRule], families: pl.DataFrame, persons: pl.DataFrame, sql: RuleSql
 ) -> dict[str, pl.DataFrame]:
     """Per program with an entitlement expression: ``unit``, ``entitlement`` for every unit."""
-    db = duckdb.connect()
     result: dict[str, pl.DataFrame] = {}
     for level in ("family", "person"):
         rules = {
@@ -249,7 +252,7 @@ def _entitlements(
                 code="DISTRIBUTION_FACTS_MISSING",
             )
         columns = {f"_entitled_{p}": e.sql for p, e in rules.items()}
-        computed = add_columns(db, facts.select(unit, *sorted(names)), columns)
+        computed = sql.add(facts.select(unit, *sorted(names)), columns)
         for program in rules:
             values = computed.select(
                 pl.col(unit).alias("unit"),
@@ -257,7 +260,6 @@ def _entitlements(
             ).filter(pl.col("unit").is_not_null())
             # A unit listed twice in the facts with different entitlements stays unknown.
             result[program] = values.unique().unique(subset="unit", keep="none")
-    db.close()
     return result
 
 

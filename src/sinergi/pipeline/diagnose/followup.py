@@ -9,11 +9,11 @@ reasons; names, NIK and addresses are joined when a workbook is written.
 
 from __future__ import annotations
 
-import duckdb
 import polars as pl
 
 from sinergi.pipeline.diagnose.rules import RuleSet
-from sinergi.pipeline.diagnose.status import Assessment, add_columns
+from sinergi.pipeline.diagnose.sql import RuleSql
+from sinergi.pipeline.diagnose.status import Assessment
 
 # Without a KK or NIK no program can pay a family: Disdukcapil acts first.
 BLOCKED = " (terhalang dokumen: lengkapi KK/NIK di Disdukcapil dulu)"
@@ -26,7 +26,9 @@ KINDS = {
 }
 
 
-def follow_up(assessment: Assessment, rule_set: RuleSet) -> pl.DataFrame:
+def follow_up(
+    assessment: Assessment, rule_set: RuleSet, sql: RuleSql | None = None
+) -> pl.DataFrame:
     """Rows ``hid``, ``area_code``, ``kind``, ``reason``, ``program``, ``opd``, sorted by desa."""
     families = assessment.families
     parts = []
@@ -50,7 +52,7 @@ def follow_up(assessment: Assessment, rule_set: RuleSet) -> pl.DataFrame:
                 )
             )
     flags = {f"_flag_{f.id}": f.when.condition() for f in rule_set.settings.follow_ups}
-    marked = add_columns(duckdb.connect(), families, flags)
+    marked = (sql or RuleSql()).add(families, flags)
     for flag in rule_set.settings.follow_ups:
         parts.append(
             marked.filter(pl.col(f"_flag_{flag.id}")).select(

@@ -21,12 +21,14 @@ import polars as pl
 
 from sinergi import __version__
 from sinergi.errors import PipelineError
+from sinergi.lake.engine import Engine
 from sinergi.lake.home import DataHome, current_user, latest_run_folder, read_manifest, write_run
 from sinergi.pipeline.diagnose import facts
 from sinergi.pipeline.diagnose.aggregate import aggregates
 from sinergi.pipeline.diagnose.distribution import check_distribution
 from sinergi.pipeline.diagnose.followup import follow_up
 from sinergi.pipeline.diagnose.rules import RuleSet, load_rule_set
+from sinergi.pipeline.diagnose.sql import RuleSql
 from sinergi.pipeline.diagnose.status import Assessment, assess, list_codes
 from sinergi.pipeline.link.run import latest_run
 from sinergi.pipeline.stages import Stage, StageTimer
@@ -54,8 +56,13 @@ def diagnose(
     as_of: date | None = None,
     user: str | None = None,
     stage: Stage | None = None,
+    engine: Engine = "duckdb",
 ) -> DiagnosisRun:
-    """Diagnose the latest linked register of ``home`` with the shipped or the user's rules."""
+    """Diagnose the latest linked register of ``home`` with the shipped or the user's rules.
+
+    ``engine`` evaluates the rules' expressions on DuckDB or on Spark; both give
+    the same tables.
+    """
     timer = StageTimer(stage, "diagnose")
     with timer("Memeriksa aturan"):
         rule_set = load_rule_set(rules_dir if rules_dir is not None else home.root / "rules")
@@ -72,10 +79,11 @@ def diagnose(
         persons, families = facts.base_facts(
             inputs, rule_set.settings, list_codes(rule_set), reference
         )
+    sql = RuleSql(engine)
     with timer("Menerapkan aturan"):
-        assessment = assess(persons, families, inputs.receipts, rule_set)
+        assessment = assess(persons, families, inputs.receipts, rule_set, sql)
         distribution = check_distribution(
-            inputs.receipts, assessment.families, assessment.persons, rule_set
+            inputs.receipts, assessment.families, assessment.persons, rule_set, sql
         )
     with timer("Merangkum"):
         tables = {
@@ -85,7 +93,7 @@ def diagnose(
             "payments": distribution.payments,
             "missed_payments": distribution.missed,
             "distribution": distribution.summary,
-            "follow_up": follow_up(assessment, rule_set),
+            "follow_up": follow_up(assessment, rule_set, sql),
             **aggregates(assessment, rule_set),
         }
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -99,6 +107,7 @@ def diagnose(
         "rules": rule_set.versions(),
         "listed_programs": list(assessment.listed),
         "extreme_basis": rule_set.settings.extreme_basis,
+        "engine": engine,
         "counts": {name: table.height for name, table in tables.items()},
         "seconds": timer.seconds,  # up to writing
     }

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
 import polars as pl
 
 from sinergi.pipeline.diagnose.rules import ProgramRule, RuleSet, normalise_period
+from sinergi.pipeline.diagnose.sql import RuleSql
 
 STATUSES = ("served", "exclusion", "inclusion", "unregistered")
 KINDS = ("exclusion", "inclusion", "unregistered")
@@ -50,15 +50,22 @@ def list_codes(rule_set: RuleSet) -> dict[str, str]:
 
 
 def assess(
-    persons: pl.DataFrame, families: pl.DataFrame, receipts: pl.DataFrame, rule_set: RuleSet
+    persons: pl.DataFrame,
+    families: pl.DataFrame,
+    receipts: pl.DataFrame,
+    rule_set: RuleSet,
+    sql: RuleSql | None = None,
 ) -> Assessment:
-    """Run settings and rules over base facts (from :func:`facts.base_facts`)."""
+    """Run settings and rules over base facts (from :func:`facts.base_facts`).
+
+    ``sql`` evaluates the rules' expressions (DuckDB here unless given a Spark one).
+    """
+    sql = sql or RuleSql()
     settings = rule_set.settings
     codes = list_codes(rule_set)
     listed = tuple(
         sorted({codes[c] for c in receipts["program"].drop_nulls().unique() if c in codes})
     )
-    db = duckdb.connect()
     social = [p.id for p in rule_set.programs if p.kind in ("bansos", "jamsos")]
     member_receipt = persons.group_by("hid").agg(
         pl.any_horizontal(pl.col(f"receives_{p}") for p in social).any().alias("member_receives")
@@ -74,13 +81,12 @@ def assess(
         .drop("member_receives")
     )
     for name, expression in settings.derived:
-        families = add_columns(
-            db,
+        families = sql.add(
             families,
             {name: expression.condition() if expression.type == "bool" else expression.sql},
         )
     dimensions = {f"d_{d.name}": d.when.condition() for d in settings.dimensions}
-    families = add_columns(db, families, dimensions)
+    families = sql.add(families, dimensions)
     total = sum(d.weight for d in settings.dimensions)
     score = pl.sum_horizontal(
         pl.col(f"d_{d.name}").cast(pl.Float64) * d.weight for d in settings.dimensions
@@ -91,15 +97,15 @@ def assess(
 
     person_rules = [p for p in rule_set.programs if p.level == "person"]
     family_rules = [p for p in rule_set.programs if p.level == "family"]
-    families = add_columns(
-        db, families, {f"eligible_{p.id}": p.eligibility.condition() for p in family_rules}
+    families = sql.add(
+        families, {f"eligible_{p.id}": p.eligibility.condition() for p in family_rules}
     )
     family_context = families.drop(
         [c for c in families.columns if c in persons.columns and c != "hid"]
     )
     joined = persons.join(family_context, on="hid", how="left")
-    eligible = add_columns(
-        db, joined, {f"eligible_{p.id}": p.eligibility.condition() for p in person_rules}
+    eligible = sql.add(
+        joined, {f"eligible_{p.id}": p.eligibility.condition() for p in person_rules}
     ).select("pid", *(f"eligible_{p.id}" for p in person_rules))
     persons = persons.join(eligible, on="pid", how="left")
 
@@ -118,19 +124,6 @@ def assess(
             pl.col(f"{kind}_{program.id}").fill_null(False) for kind in (*KINDS, "double")
         )
     return Assessment(families, persons, statuses, listed)
-
-
-def add_columns(
-    db: duckdb.DuckDBPyConnection, frame: pl.DataFrame, columns: dict[str, str]
-) -> pl.DataFrame:
-    """``frame`` with one more column per ``{name: SQL expression}``, computed by DuckDB."""
-    if not columns:
-        return frame
-    db.register("facts", frame.to_arrow())
-    select = ", ".join(f'{sql} AS "{name}"' for name, sql in columns.items())
-    added = db.sql(f"SELECT {select} FROM facts").pl()
-    db.unregister("facts")
-    return frame.with_columns(added)
 
 
 def _doubles(receipts: pl.DataFrame, rule_set: RuleSet, codes: dict[str, str]) -> pl.DataFrame:

@@ -22,7 +22,6 @@ import duckdb
 import jellyfish
 import pandas as pd  # Spark's vectorised functions take and give pandas Series
 import polars as pl
-import pyarrow as pa
 from splink import DuckDBAPI, Linker, block_on
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 from splink.internals.database_api import DatabaseAPI
@@ -31,7 +30,7 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 
 from sinergi import __version__
 from sinergi.errors import PipelineError
-from sinergi.lake.engine import Engine, spark_session
+from sinergi.lake.engine import Engine, from_spark, spark_session, to_spark
 from sinergi.lake.home import DataHome, current_user, latest_run_folder, write_run
 from sinergi.pipeline.link import decisions as review_decisions
 from sinergi.pipeline.link.identities import assign_families, assign_ids, best_values
@@ -214,7 +213,7 @@ def _trained_linker(variants: pl.DataFrame, engine: Engine) -> tuple[Linker, Dat
     # differently, and both must reach the same model.
     sample = variants.sample(min(U_SAMPLE_ROWS, variants.height), seed=1)
     u_linker = Linker(
-        api.register(_arrow(sample), table_name="variants_u_sample"),
+        api.register(_table(sample, engine), table_name="variants_u_sample"),
         settings(engine, without=empty),
         log_level=logging.ERROR,
     )
@@ -222,7 +221,7 @@ def _trained_linker(variants: pl.DataFrame, engine: Engine) -> tuple[Linker, Dat
     u_linker.training.estimate_u_using_random_sampling(
         max_pairs=float(U_SAMPLE_ROWS) ** 2, min_count_per_level=None, num_chunks=1
     )
-    table = api.register(_arrow(variants), table_name="variants")
+    table = api.register(_table(variants, engine), table_name="variants")
     linker = Linker(table, u_linker.misc.save_model_to_json(), log_level=logging.ERROR)
     # The prior comes from pairs sharing a NIK (an exact NIK join finds about 70%
     # of true pairs); with no such pair the settings' default stays.
@@ -247,19 +246,15 @@ def _predict(linker: Linker) -> pl.DataFrame:
     return _polars(predicted, wanted).with_columns(pl.col("^gamma_.*$").cast(pl.Int8))
 
 
-def _arrow(frame: pl.DataFrame) -> pa.Table:
-    """``frame`` for either engine: Spark reads no unsigned integers."""
-    unsigned = [n for n, t in frame.schema.items() if t.is_unsigned_integer()]
-    return frame.with_columns(pl.col(unsigned).cast(pl.Int64)).to_arrow()
+def _table(frame: pl.DataFrame, engine: Engine) -> Any:
+    return to_spark(spark_session(), frame) if engine == "spark" else frame.to_arrow()
 
 
 def _polars(table: SplinkDataFrame, columns: list[str]) -> pl.DataFrame:
-    """A Splink result table as a Polars frame, from either engine (through Arrow)."""
+    """A Splink result table as a Polars frame, from either engine."""
     if table.db_api.sql_dialect.sql_dialect_str == "spark":
-        arrow = table.as_spark_dataframe().select(*columns).toArrow()
-    else:
-        arrow = table.as_duckdbpyrelation().select(*columns).arrow()
-    frame = pl.from_arrow(arrow)
+        return from_spark(table.as_spark_dataframe().select(*columns))
+    frame = pl.from_arrow(table.as_duckdbpyrelation().select(*columns).arrow())
     assert isinstance(frame, pl.DataFrame)
     return frame
 
