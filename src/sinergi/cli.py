@@ -80,6 +80,17 @@ def synth(
             help="Kode kabupaten/kota Kemendagri, misalnya 52.05.", envvar="SINERGI_REGENCY"
         ),
     ] = "52.05",
+    province: Annotated[
+        str | None,
+        typer.Option(
+            help="Kode provinsi: bangun semua kabupaten/kotanya (menggantikan --regency).",
+            envvar="SINERGI_PROVINCE",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="--province: jumlah proses paralel (bawaan: jumlah inti CPU)."),
+    ] = None,
     persons: Annotated[
         int,
         typer.Option(help="Jumlah penduduk yang dibangkitkan.", envvar="SINERGI_PERSONS", min=50),
@@ -134,6 +145,11 @@ def synth(
     from sinergi.synth.noise import NoiseRates
     from sinergi.synth.programs import Amounts
 
+    if province is not None:
+        if any(v is not None for v in (poverty_rate, extreme_rate, poverty_line, noise)):
+            _misuse("--province memakai angka resmi tiap kabupaten; tanpa --poverty-rate dll.")
+        _synth_province(province, persons, seed, out, workers, force, as_json)
+        return
     try:
         code = wilayah.normalise_code(regency)
         area = wilayah.get(code)
@@ -167,6 +183,40 @@ def synth(
         )
         return
     _print_summary(f"{area.label} ({code})", result.manifest, out)
+
+
+def _synth_province(
+    province: str,
+    persons: int,
+    seed: int,
+    out: Path,
+    workers: int | None,
+    force: bool,
+    as_json: bool,
+) -> None:
+    import os
+
+    from sinergi.synth.province import synthesize_province
+
+    try:
+        built = synthesize_province(
+            province, persons, seed, out, workers=workers or os.cpu_count() or 1, force=force
+        )
+    except SinergiError as error:
+        log.info("synth failed: %s (%s)", error.english, error.code)
+        err_console.print(f"[red]Gagal:[/red] {error}")
+        raise typer.Exit(1) from error
+    if as_json:
+        regencies = {r.out.name: r.manifest["counts"] for r in built}
+        typer.echo(json.dumps({"ok": True, "errors": [], "regencies": regencies}))
+        return
+    table = Table("Kabupaten/kota", "Penduduk", "Rumah tangga", title=f"Provinsi {province}")
+    for result in built:
+        counts = result.manifest["counts"]
+        table.add_row(wilayah.get(result.out.name).label, id_number(counts["persons"]),
+                      id_number(counts["households"]))  # fmt: skip
+    console.print(table)
+    console.print(f"Folder: {out}  (impor semuanya dengan `sinergi import {out}/*/sources`)")
 
 
 @app.command("import")
@@ -1128,3 +1178,7 @@ def _seed_demo_coordination(regency: str) -> None:
 def main() -> None:
     """Entry point of the `sinergi` script."""
     app()
+
+
+if __name__ == "__main__":  # `spark-submit .../sinergi/cli.py link --engine spark`
+    main()

@@ -59,7 +59,9 @@ def spark_session() -> SparkSession:
             english="pyspark is not installed",
             code="SPARK_MISSING",
         ) from error
-    master = os.environ.get("SINERGI_SPARK_MASTER", "local[*]")
+    # Under spark-submit the JVM is already up with its --master: keep it.
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    master = os.environ.get("SINERGI_SPARK_MASTER") or ("" if submitted else "local[*]")
     if master.startswith("local"):
         # A laptop's hostname often resolves to an address nothing listens on.
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
@@ -69,10 +71,10 @@ def spark_session() -> SparkSession:
     cores = os.cpu_count() or 2
     from splink.internals.spark.jar_location import similarity_jar_location
 
+    builder = SparkSession.builder.master(master) if master else SparkSession.builder
     builder = (
-        SparkSession.builder.master(master)
         # Splink's string similarity functions (Jaro-Winkler, Damerau-Levenshtein) for Spark SQL.
-        .config("spark.jars", similarity_jar_location())
+        builder.config("spark.jars", similarity_jar_location())
         .appName("sinergi")
         .config("spark.driver.memory", os.environ.get("SINERGI_SPARK_DRIVER_MEMORY", "4g"))
         .config("spark.local.dir", scratch)
@@ -86,7 +88,7 @@ def spark_session() -> SparkSession:
     session.sparkContext.setLogLevel("ERROR")
     # Splink's clustering breaks long lineages by checkpointing.
     session.sparkContext.setCheckpointDir(os.path.join(scratch, "checkpoints"))
-    log.info("spark session on %s (scratch %s)", master, scratch)
+    log.info("spark session on %s (scratch %s)", master or "spark-submit", scratch)
     return session
 
 

@@ -106,7 +106,7 @@ def _build(
     reference = date(config.year, 9, 30)
     serials = SerialRegistry()
     nik_districts = NikDistricts.of_regency(config.regency)
-    exporter = Exporter(out, frame, config.noise, config.year)
+    exporter = Exporter(out, frame, config.noise, config.year, id_offset=config.id_offset)
     truth_persons = ParquetSink(out / "truth" / "persons.parquet")
     truth_households = ParquetSink(out / "truth" / "households.parquet")
     truth_payments = ParquetSink(out / "truth" / "payments.parquet")

@@ -72,6 +72,9 @@ class SynthConfig:
     noise: NoiseRates = field(default_factory=NoiseRates)
     year: int = 2026
     pocket_share: float = 0.12
+    # Added to every record number the sources issue (family ids, DTKS ids, card numbers),
+    # so the regencies of one synthetic province never share one.
+    id_offset: int = 0
 
     def __post_init__(self) -> None:
         if self.persons < 50:
@@ -91,7 +94,7 @@ class SynthConfig:
             "pocket_share": self.pocket_share,
             "calibration": asdict(self.calibration),
             "noise": self.noise.to_dict(),
-        }
+        } | ({"id_offset": self.id_offset} if self.id_offset else {})
 
 
 # The extreme line of each basis that the generator calibrates to: for USD 1.90 PPP 2011

@@ -127,8 +127,11 @@ class Places:
 class Exporter:
     """Writes every source file and the record truth, one chunk at a time."""
 
-    def __init__(self, out: Path, frame: Frame, noise_rates: NoiseRates, year: int) -> None:
+    def __init__(
+        self, out: Path, frame: Frame, noise_rates: NoiseRates, year: int, *, id_offset: int = 0
+    ) -> None:
         self.out = out
+        self.id_offset = id_offset
         self.frame = frame
         self.places = Places.of(frame.villages)
         self.year = year
@@ -582,7 +585,7 @@ class Exporter:
         unique without exposing the generator's own numbering.
         """
         salt = zlib.crc32(source.encode())
-        scrambled = (keys.astype(np.int64) * 48_271 + salt) % 999_999_937
+        scrambled = ((keys.astype(np.int64) + self.id_offset) * 48_271 + salt) % 999_999_937
         return np.array([str(base + int(k)) for k in scrambled], dtype=object)
 
 

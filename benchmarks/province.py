@@ -1,0 +1,120 @@
+"""A whole province through import, padanan and diagnosis, on DuckDB and on Spark local mode.
+
+    python benchmarks/province.py                                   # NTB (52), 10 million persons
+    python benchmarks/province.py --persons 200000 --engines duckdb,spark
+
+The province is built once into ``--work`` (``sinergi synth --province``) and
+reused; each engine gets a fresh data home. Every stage runs as the `sinergi`
+command a user runs, in its own process; its peak memory is that of the whole
+process tree (the Spark JVM included), sampled from /proc. At the end the
+engines' registers and diagnoses are compared: persons, families and links
+must be the same, as the parity test asserts on the small regency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+SINERGI = str(Path(sys.executable).with_name("sinergi"))
+PAGE_MIB = 4096 / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--province", default="52")
+    parser.add_argument("--persons", type=int, default=10_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--engines", default="duckdb,spark")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/sinergi-bench-province"))
+    args = parser.parse_args()
+    built = args.work / f"province-{args.province}-{args.persons}-{args.seed}"
+    if not (built / "manifest.json").exists():
+        seconds, peak, _ = run([SINERGI, "synth", "--province", args.province, "--persons",
+                                str(args.persons), "--seed", str(args.seed), "--out", str(built),
+                                "--force", "--json"])  # fmt: skip
+        print(f"synth {args.persons:,} persons: {seconds:.1f} s, peak {peak:,.0f} MiB")
+    sources = sorted(str(p) for p in built.glob("*/sources"))
+    results = {}
+    for engine in args.engines.split(","):
+        home = args.work / f"home-{engine}"
+        shutil.rmtree(home, ignore_errors=True)
+        stages = [
+            ("import", [SINERGI, "import", *sources, "--home", str(home),
+                        "--wilayah", args.province, "--json"]),
+            ("padanan", [SINERGI, "link", "--home", str(home), "--engine", engine, "--json"]),
+            ("diagnose", [SINERGI, "diagnose", "--home", str(home), "--engine", engine,
+                          "--json"]),
+        ]  # fmt: skip
+        rows = [(name, *run(command)) for name, command in stages]
+        link = json.loads(rows[1][3])
+        records = link["counts"]["records"]
+        results[engine] = link["counts"]
+        print(
+            f"\n{engine}: province {args.province}, {args.persons:,} persons, {records:,} records"
+        )
+        print(f"{'stage':10} {'seconds':>9} {'records/s':>10} {'peak MiB':>9}")
+        for name, seconds, peak, _ in rows:
+            print(f"{name:10} {seconds:9.1f} {records / seconds:10,.0f} {peak:9,.0f}")
+        total = sum(seconds for _, seconds, _, _ in rows)
+        print(f"{'total':10} {total:9.1f} {records / total:10,.0f} "
+              f"{max(peak for _, _, peak, _ in rows):9,.0f}")  # fmt: skip
+    if len(results) > 1:
+        counts = list(results.values())
+        print("\nsame register on every engine:", all(c == counts[0] for c in counts))
+
+
+def run(command: list[str]) -> tuple[float, float, str]:
+    """Seconds, peak resident MiB of the process tree, and the last stdout line of a command."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    peak = [0.0]
+    done = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(process.pid, peak, done), daemon=True)
+    watcher.start()
+    output, _ = process.communicate()
+    done.set()
+    watcher.join()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{command[1]} failed with exit code {process.returncode}")
+    lines = output.strip().splitlines()
+    return seconds, peak[0], lines[-1] if lines else ""
+
+
+def _watch(root: int, peak: list[float], done: threading.Event) -> None:
+    while not done.wait(0.5):
+        peak[0] = max(peak[0], sum(_rss_mib(pid) for pid in _tree(root)))
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        found.append(pid)
+        queue.extend(children.get(pid, []))
+    return found
+
+
+def _rss_mib(pid: int) -> float:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_MIB
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+if __name__ == "__main__":
+    main()
