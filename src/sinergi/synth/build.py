@@ -65,13 +65,7 @@ def synthesize(
         progress: called with the number of persons just generated.
     """
     out = config.out
-    if out.exists() and any(out.iterdir()) and not force:
-        raise SynthError(
-            f"Folder {out} sudah berisi berkas. Pakai --force untuk menggantinya, "
-            "atau pilih folder lain dengan --out.",
-            english=f"Output folder {out} is not empty; use --force or another --out.",
-            code="SYNTH_OUT_NOT_EMPTY",
-        )
+    refuse_full_folder(out, force)
     wilayah.get(config.regency)  # an unknown regency fails before any work
     started = time.perf_counter()
     work = out.with_name(f".{out.name}.partial")
@@ -89,6 +83,17 @@ def synthesize(
         raise
     log.info("synthetic regency %s written to %s", config.regency, out)
     return SynthResult(out=out, manifest=manifest)
+
+
+def refuse_full_folder(out: Path, force: bool) -> None:
+    """A ``SynthError`` when ``out`` holds files and ``force`` does not allow replacing them."""
+    if out.exists() and any(out.iterdir()) and not force:
+        raise SynthError(
+            f"Folder {out} sudah berisi berkas. Pakai --force untuk menggantinya, "
+            "atau pilih folder lain dengan --out.",
+            english=f"Output folder {out} is not empty; use --force or another --out.",
+            code="SYNTH_OUT_NOT_EMPTY",
+        )
 
 
 def _build(

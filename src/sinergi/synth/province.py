@@ -13,14 +13,14 @@ not at all.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from sinergi.domain import wilayah
 from sinergi.errors import SynthError
-from sinergi.synth.build import SynthResult, synthesize
+from sinergi.lake.home import write_atomically
+from sinergi.synth.build import SynthResult, refuse_full_folder, synthesize
 from sinergi.synth.config import SynthConfig, default_calibration
 from sinergi.synth.programs import Amounts
 
@@ -74,29 +74,21 @@ def synthesize_province(
 ) -> list[SynthResult]:
     """Build every regency of ``province`` under ``out`` with ``workers`` processes."""
     shares = province_shares(province, persons)
-    if out.exists() and any(out.iterdir()) and not force:
-        raise SynthError(
-            f"Folder {out} sudah berisi berkas. Pakai --force untuk menggantinya, "
-            "atau pilih folder lain dengan --out.",
-            english=f"Output folder {out} is not empty; use --force or another --out.",
-            code="SYNTH_OUT_NOT_EMPTY",
-        )
+    refuse_full_folder(out, force)
     started = time.perf_counter()
-    work = out.with_name(f".{out.name}.partial")
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    configs = [
-        SynthConfig(
-            regency=code,
-            persons=count,
-            seed=seed * 1000 + index,
-            out=work / code,
-            calibration=default_calibration(code),
-            id_offset=index * ID_SPAN,
-        )
-        for index, (code, count) in enumerate(sorted(shares.items()))
-    ]
-    try:
+    with write_atomically(out) as work:
+        work.mkdir(parents=True)
+        configs = [
+            SynthConfig(
+                regency=code,
+                persons=count,
+                seed=seed * 1000 + index,
+                out=work / code,
+                calibration=default_calibration(code),
+                id_offset=index * ID_SPAN,
+            )
+            for index, (code, count) in enumerate(sorted(shares.items()))
+        ]
         with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
             built = list(pool.map(_build, configs))
         manifest = {
@@ -107,12 +99,6 @@ def synthesize_province(
             "seconds": round(time.perf_counter() - started, 2),
         }
         (work / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
-        if out.exists():
-            shutil.rmtree(out)
-        work.rename(out)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     return [SynthResult(out=out / r.out.name, manifest=r.manifest) for r in built]
 
 
