@@ -28,6 +28,8 @@ from django.utils import timezone, translation
 from sinergi.domain import wilayah
 from sinergi.errors import SinergiError
 from sinergi.lake.home import DataHome, latest_run_folder
+from sinergi.pipeline.diagnose.export import COLUMN_LABELS
+from sinergi.pipeline.stats.export import RELIABILITY_LABELS
 from sinergi.reports.charts import Chart, Series
 from sinergi.reports.documents import AnnexTable, Draft, write_annex
 from sinergi.reports.formats import id_number
@@ -57,16 +59,15 @@ DEPRIVATIONS = {
     "d_education": "Pendidikan",
     "d_information": "Informasi",
 }
-VULNERABLE = {
-    "elderly_alone": "Lansia tunggal",
-    "female_head": "Perempuan kepala keluarga",
-    "disabled_families": "Keluarga dengan penyandang disabilitas",
-    "severe_disability_families": "Keluarga dengan disabilitas berat",
-    "migrant_families": "Keluarga pekerja migran",
-    "ats_children": "Anak tidak sekolah (anak)",
-    "missing_documents": "Keluarga tanpa dokumen kependudukan lengkap",
-}
-RELIABILITY = {"reliable": "andal", "caution": "hati-hati", "unreliable": "tidak andal"}
+VULNERABLE = (
+    "elderly_alone",
+    "female_head",
+    "disabled_families",
+    "severe_disability_families",
+    "migrant_families",
+    "ats_children",
+    "missing_documents",
+)
 
 
 @dataclass
@@ -222,7 +223,7 @@ def _poverty(area: str, found: Bundle) -> dict[str, Any]:
         "p0": bps["P0"]["value"],
         "p0_bawah": bps["P0"]["ci_low"],
         "p0_atas": bps["P0"]["ci_high"],
-        "p0_keandalan": RELIABILITY.get(bps["P0"]["reliability"] or "", "–"),
+        "p0_keandalan": RELIABILITY_LABELS.get(bps["P0"]["reliability"] or "", "–"),
         "p1": bps["P1"]["value"],
         "p2": bps["P2"]["value"],
         "miskin_jiwa": bps["poor_persons"]["value"],
@@ -319,7 +320,7 @@ def _registry(area: str, found: Bundle) -> dict[str, Any]:
         }
         for r in registry.pockets(area).head(TOP_POCKETS).to_dicts()
     ]
-    vulnerable = [{"kelompok": label, "jumlah": row[key]} for key, label in VULNERABLE.items()]
+    vulnerable = [{"kelompok": COLUMN_LABELS[key], "jumlah": row[key]} for key in VULNERABLE]
     deprived = [
         {"dimensi": label, "keluarga": row[key], "persen": _percent(row[key], families)}
         for key, label in DEPRIVATIONS.items()
