@@ -134,6 +134,20 @@ def test_lp2kd_states_the_diagnosis_and_statistics_numbers(home: Path) -> None:
     assert any(p.text.startswith(sentence) for p in doc.paragraphs)
 
 
+def test_rpkd_has_its_seven_chapters_and_charts(home: Path) -> None:
+    run = _make("rpkd")
+    doc = Document(str(_folder(home, run) / f"RPKD_5205_{YEAR}-{YEAR + 4}.docx"))
+    chapters = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert chapters == [
+        "BAB I PENDAHULUAN", "BAB II KONDISI UMUM DAERAH", "BAB III PROFIL KEMISKINAN DAERAH",
+        "BAB IV STRATEGI DAN PROGRAM PRIORITAS", "BAB V PROGRAM, KEGIATAN DAN SASARAN",
+        "BAB VI PEMANTAUAN DAN EVALUASI", "BAB VII PENUTUP",
+    ]  # fmt: skip
+    assert len(doc.inline_shapes) == 4  # trend, kecamatan, coverage, budget
+    assert f"TAHUN {YEAR}–{YEAR + 4}" in [p.text for p in doc.paragraphs]
+    assert any("usulan Sinergi" in p.text for p in doc.paragraphs)  # the outline says so
+
+
 def test_lp2kd_annex_repeats_the_tables_as_numbers(home: Path) -> None:
     run = _make("lp2kd")
     annex = CalamineWorkbook.from_path(str(_folder(home, run) / f"LP2KD_5205_{YEAR}_lampiran.xlsx"))
