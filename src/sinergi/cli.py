@@ -1028,6 +1028,7 @@ def _account(username: str | None, area: str, names: bool) -> Any:
     from django.contrib.auth import get_user_model
 
     from sinergi.web import scoping
+    from sinergi.web.documents import produce
 
     account = get_user_model().objects.filter(username=username).first()
     if account is None:
@@ -1037,9 +1038,7 @@ def _account(username: str | None, area: str, names: bool) -> Any:
             f"[red]Ditolak:[/red] akun {username} tidak berhak membuat dokumen {area}."
         )
         raise typer.Exit(1)
-    if names and not (
-        scoping.may(account, "see_people", area) and scoping.may(account, "export", area)
-    ):
+    if names and not produce.may_read_names(account, area):
         err_console.print(
             f"[red]Ditolak:[/red] akun {username} tidak berhak mengekspor data orang di {area}."
         )

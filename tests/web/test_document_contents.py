@@ -212,6 +212,17 @@ def test_rakor_papers_for_each_meeting_held(home: Path) -> None:
     assert [r[1] for r in listed] == [i.name for i in first.invitees.all()]
 
 
+def test_rakor_papers_of_a_year_without_rakor_fail_and_leave_nothing(home: Path) -> None:
+    run = produce.create(None, "uji", "notulen", REGENCY, YEAR - 5, pdf=False)
+    before = _documents(home)
+    with pytest.raises(SinergiError) as caught:
+        produce.make(run)
+    assert caught.value.code == "NO_RAKOR" and f"Belum ada rakor {YEAR - 5}" in str(caught.value)
+    run.refresh_from_db()
+    assert run.status == Status.FAILED and run.files == []
+    assert _documents(home) == before
+
+
 def test_a_pdf_of_a_reasonable_length(home: Path) -> None:
     run = _make("lp2kd", pdf=True)
     pdf = _folder(home, run) / f"LP2KD_5205_{YEAR}.pdf"

@@ -96,6 +96,7 @@ def diagnose(
             "follow_up": follow_up(assessment, rule_set, sql),
             **aggregates(assessment, rule_set),
         }
+    sql.close()
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     manifest = {
         "run_id": run_id,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sinergi.domain import wilayah
+from sinergi.web import places
 from sinergi.web.coordination import actions, reads, rules
 from sinergi.web.coordination.forms import (
     AgendaItemForm,
@@ -89,7 +90,7 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "sinergi/coordination/area.html",
         {
-            **_place(place),
+            **places.place(place.code),
             "year": year,
             "years": (year - 1, year + 1),
             "agenda": AgendaItem.objects.filter(area_code=place.code, year=year),
@@ -121,7 +122,7 @@ def compliance(request: HttpRequest, code: str, year: int) -> HttpResponse:
         request,
         "sinergi/coordination/compliance.html",
         {
-            **_place(place),
+            **places.place(place.code),
             "year": year,
             "years": (year - 1, year + 1),
             "rows": rows,
@@ -169,7 +170,7 @@ def membership(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "sinergi/coordination/membership.html",
         {
-            **_place(place),
+            **places.place(place.code),
             "decrees": decrees,
             "current": current,
             "shown": shown,
@@ -513,7 +514,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "sinergi/coordination/follow_up.html",
         {
-            **_place(reads.team_area(found.area_code)),
+            **places.place(reads.team_area(found.area_code).code),
             "follow_up": found,
             "meeting": found.decision.meeting,
             "overdue": rules.is_overdue(found.status, found.due, today),
@@ -595,7 +596,7 @@ def _meeting_page(
         request,
         "sinergi/coordination/meeting.html",
         {
-            **_place(reads.team_area(found.area_code)),
+            **places.place(reads.team_area(found.area_code).code),
             "meeting": found,
             "carried": [(f, f.decision.meeting) for f in reads.carried_over(found, today)],
             "invitees": found.invitees.all(),
@@ -638,7 +639,7 @@ def _form_page(
         request,
         "sinergi/coordination/form.html",
         {
-            **_place(place),
+            **places.place(place.code),
             "form": form,
             "title": title,
             "back": back,
@@ -647,16 +648,6 @@ def _form_page(
         },
         status=status,
     )
-
-
-def _place(area: wilayah.Area) -> dict[str, Any]:
-    """The area's code, name and breadcrumb (province down to it)."""
-    chain = [*wilayah.ancestors(area.code), area]
-    return {
-        "code": area.code,
-        "name": area.label,
-        "trail": [{"code": a.code, "name": a.name} for a in chain],
-    }
 
 
 def _year(text: str | None, today: date) -> int:

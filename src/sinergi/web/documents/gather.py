@@ -47,6 +47,8 @@ from sinergi.web.plans.vocabulary import INPRES, PERPRES
 from sinergi.web.progress import actuals, scorecard
 from sinergi.web.progress.coverage import NotDiagnosed, coverage
 
+# The names-and-addresses annex is a file of its own, marked by this in its name.
+PERSONAL_MARK = "_nama_alamat"
 RPKD_YEARS = 5  # an RPKD runs with the five-year RPJMD
 TOP_POCKETS = 10
 BPS_BASIS = actuals.BPS_BASIS
@@ -141,7 +143,7 @@ def _lp2kd(run: DocumentRun) -> Bundle:
         )
         out = io.BytesIO()
         write_annex([table], out)
-        found.workbooks[f"{_stem('LP2KD', run)}_nama_alamat.xlsx"] = out.getvalue()
+        found.workbooks[f"{_stem('LP2KD', run)}{PERSONAL_MARK}.xlsx"] = out.getvalue()
     context["lampiran_nama"] = run.names
     found.drafts.append(
         Draft("lp2kd", _stem("LP2KD", run), context, _charts(context), _annex(context))
@@ -661,8 +663,8 @@ def _charts(context: dict[str, Any]) -> dict[str, Chart]:
         ),
         horizontal=True,
     )
-    return {name: chart for name, chart in charts.items() if chart.series[0].x} | {
-        name: _empty(chart.title) for name, chart in charts.items() if not chart.series[0].x
+    return {
+        name: chart if chart.series[0].x else _empty(chart.title) for name, chart in charts.items()
     }
 
 

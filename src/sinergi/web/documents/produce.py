@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from sinergi.errors import SinergiError
 from sinergi.lake.home import DataHome, file_sha256, write_atomically
 from sinergi.reports.documents import write_drafts
+from sinergi.web import scoping
 from sinergi.web.coordination.models import Meeting
 from sinergi.web.documents import gather
 from sinergi.web.documents.models import DocumentRun
@@ -109,6 +110,16 @@ def file_path(run: DocumentRun, name: str) -> Path | None:
         return None
     path = DataHome.resolve(Path(settings.HOME)).root / run.folder / name
     return path if path.is_file() else None
+
+
+def holds_names(name: str) -> bool:
+    """Whether file ``name`` is the annex of beneficiaries by name and address (personal data)."""
+    return gather.PERSONAL_MARK in name
+
+
+def may_read_names(user: User, area: str) -> bool:
+    """Whether the user may have the names-and-addresses annex of ``area``."""
+    return scoping.may(user, "see_people", area) and scoping.may(user, "export", area)
 
 
 def _stamp() -> str:

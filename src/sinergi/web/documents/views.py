@@ -10,7 +10,6 @@ export people in the area (``see_people`` and ``export``).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sinergi.domain import wilayah
-from sinergi.web import scoping
+from sinergi.web import places, scoping
 from sinergi.web.coordination import reads
 from sinergi.web.documents import produce
 from sinergi.web.documents.forms import DocumentForm, shown_year
@@ -32,8 +31,6 @@ from sinergi.web.uploads.actions import visible
 
 LISTED = 100
 SHA_SHOWN = 12
-# gather names the annex of beneficiaries by name and address <stem>_nama_alamat.xlsx.
-PERSONAL_MARK = "_nama_alamat"
 
 
 @login_required
@@ -56,7 +53,7 @@ def documents(request: HttpRequest) -> HttpResponse:
     if area not in {a.code for a in areas}:
         area = _first_area(request.user, areas)
     year = shown_year(asked.get("tahun"), timezone.localdate())
-    names_allowed = may_read_names(request.user, area)
+    names_allowed = produce.may_read_names(request.user, area)
     form = DocumentForm(
         request.POST if posted else None,
         areas=areas,
@@ -97,11 +94,10 @@ def documents(request: HttpRequest) -> HttpResponse:
         )
         return redirect("document_run", pk=run.pk)
     runs = list(visible(DocumentRun.objects.all(), request.user)[:LISTED])
-    names = _area_names(run.scope for run in runs)
     return render(
         request,
         "sinergi/documents/documents.html",
-        {"form": form, "runs": [(run, names[run.scope]) for run in runs]},
+        {"form": form, "runs": [(run, places.name(run.scope)) for run in runs]},
         status=400 if form.is_bound else 200,  # a valid POST has redirected
     )
 
@@ -130,7 +126,7 @@ def document_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
     if path is None:
         raise Http404(_("Berkas ini tidak ada di dokumen ini."))
     detail = {"dokumen": run.kind, "tahun": run.year, "berkas": name}
-    if holds_names(name) and not may_read_names(request.user, run.scope):
+    if produce.holds_names(name) and not produce.may_read_names(request.user, run.scope):
         scoping.audit(request.user, "denied", "document", run.scope, detail)
         raise PermissionDenied(
             _(
@@ -154,16 +150,6 @@ def report_areas(user: scoping.User) -> list[wilayah.Area]:
         if assignment.role.allows("report"):
             found.update((a.code, a) for a in _team_areas_within(assignment.see_scope))
     return [found[code] for code in sorted(found)]
-
-
-def may_read_names(user: scoping.User, area: str) -> bool:
-    """Whether the user may have the names-and-addresses annex of ``area``."""
-    return scoping.may(user, "see_people", area) and scoping.may(user, "export", area)
-
-
-def holds_names(name: str) -> bool:
-    """Whether file ``name`` is the annex of beneficiaries by name and address (personal data)."""
-    return PERSONAL_MARK in name
 
 
 def _team_areas_within(scope: str) -> list[wilayah.Area]:
@@ -200,31 +186,19 @@ def _run_context(request: HttpRequest, run: DocumentRun) -> dict[str, Any]:
             "bytes": f["bytes"],
             "sha256": f["sha256"],
             "sha_short": f["sha256"][:SHA_SHOWN],
-            "personal": holds_names(f["name"]),
+            "personal": produce.holds_names(f["name"]),
         }
         for f in run.files
     ]
     personal = any(f["personal"] for f in files)
     return {
         "run": run,
-        "area_name": _area_names([run.scope])[run.scope],
+        "area_name": places.name(run.scope),
         "progress_url": reverse("document_run_progress", args=[run.pk]),
         "files": files,
-        "may_read_names": personal and may_read_names(request.user, run.scope),
+        "may_read_names": personal and produce.may_read_names(request.user, run.scope),
         "sources": [(key, _plain(value)) for key, value in run.sources.items()],
     }
-
-
-def _area_names(codes: Iterable[str]) -> dict[str, str]:
-    """Each code's short name ("Kab. Dompu"), or the code itself when the list lacks it."""
-    names: dict[str, str] = {}
-    for code in codes:
-        try:
-            area = wilayah.find(code)
-        except wilayah.WilayahError:
-            area = None
-        names[code] = area.label if area else code
-    return names
 
 
 def _plain(value: object) -> str:

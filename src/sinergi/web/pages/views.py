@@ -16,11 +16,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 
-from sinergi.domain import wilayah
 from sinergi.reports.diagnostics_workbook import CONFIDENTIAL
 from sinergi.reports.sheets import Styles, write_table
 from sinergi.web import registry, scoping
 from sinergi.web.pages import figures
+from sinergi.web.places import trail
 
 # The diagnosis's status codes and Regsosek's relationship codes, as people read them.
 STATUS_LABELS = {
@@ -67,7 +67,7 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
         "sinergi/area.html",
         {
             "area": row,
-            "trail": _trail(code),
+            "trail": trail(code),
             "children": children,
             "programs": programs,
             "grid": figures.heat_grid(children),
@@ -95,7 +95,7 @@ def desa_list(request: HttpRequest, code: str) -> HttpResponse:
         "sinergi/desa_list.html",
         {
             "area": row,
-            "trail": _trail(code),
+            "trail": trail(code),
             "rows": rows.to_dicts(),
             "kind": kind or "",
             "program": program or "",
@@ -183,7 +183,7 @@ def family(request: HttpRequest, hid: str) -> HttpResponse:
         "sinergi/family.html",
         {
             "hid": hid,
-            "trail": _trail(code),
+            "trail": trail(code),
             "members": [
                 {**m, "relationship": RELATIONSHIPS.get(m["relationship"], m["relationship"])}
                 for m in members.sort("relationship").to_dicts()
@@ -278,10 +278,3 @@ def _diagnosed(code: str) -> dict[str, object]:
     if row is None:
         raise Http404("Wilayah ini belum punya hasil diagnosis.")
     return row
-
-
-def _trail(code: str) -> list[dict[str, str]]:
-    """The areas from the province down to ``code``, for the breadcrumb."""
-    here = wilayah.find(code)
-    chain = [*wilayah.ancestors(code), here] if here else []
-    return [{"code": area.code, "name": area.name} for area in chain]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sinergi.domain import wilayah
-from sinergi.web import scoping
+from sinergi.web import places, scoping
 from sinergi.web.accounts.models import covers
 from sinergi.web.plans import actions, figures, reads
 from sinergi.web.plans.forms import LineForm, OpdForm, RealisationForm, ReasonForm
@@ -355,13 +355,10 @@ def where(request: HttpRequest, code: str, year: int) -> tuple[str, int]:
 
 
 def place(area: str, year: int) -> dict[str, Any]:
-    here = wilayah.find(area)
-    chain = [*wilayah.ancestors(area), here] if here else []
+    """The area's code, name and breadcrumb, the plan's year and the strategy taxonomies."""
     return {
-        "code": area,
-        "name": here.label if here else area,
+        **places.place(area),
         "year": str(year),  # as written, never "2.025"
-        "trail": [{"code": a.code, "name": a.name} for a in chain],
         "inpres": INPRES,
         "perpres": PERPRES,
     }

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from sinergi.web import places
 from sinergi.web.progress import coverage, scorecard, views
 from sinergi.web.progress.actuals import Actual
 from sinergi.web.progress.targets import Bound
@@ -135,7 +136,7 @@ def scorecard_of(request: HttpRequest, area: str) -> dict[str, Any]:
     today = timezone.localdate()
     return {
         "area_code": code,
-        "area_name": views.place(code)["name"],
+        "area_name": places.place(code)["name"],
         "as_of": today,
         "rows": [_row(row) for row in scorecard.rows(code, today, charts=False)],
     }

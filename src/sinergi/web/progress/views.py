@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from sinergi.domain import reference, wilayah
+from sinergi.domain import reference
 from sinergi.web import registry, scoping
+from sinergi.web.places import place
 from sinergi.web.progress import actions, coverage, scorecard, targets
 from sinergi.web.progress.forms import TargetForm
 from sinergi.web.progress.indicators import indicator
@@ -143,17 +144,6 @@ def readable(user: scoping.User, code: str) -> str:
     if not scoping.may_see_area(user, area):
         raise PermissionDenied(_("Wilayah ini di luar wilayah Anda."))
     return area
-
-
-def place(code: str) -> dict[str, Any]:
-    """The area's code, name and breadcrumb (province down to it)."""
-    here = wilayah.find(code)
-    chain = [*wilayah.ancestors(code), here] if here else []
-    return {
-        "code": code,
-        "name": here.label if here else code,
-        "trail": [{"code": a.code, "name": a.name} for a in chain],
-    }
 
 
 def _coverage(area: str) -> coverage.Coverage:

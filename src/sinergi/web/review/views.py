@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from sinergi.domain import wilayah
 from sinergi.web import scoping
+from sinergi.web.places import trail
 from sinergi.web.review import reviews
 
 PAGE_SIZE = 25
@@ -63,7 +64,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         {
             "area_code": area,
             "area_name": wilayah.name_or_code(area),
-            "trail": _trail(area),
+            "trail": trail(area),
             "pairs": pairs,
             "total": total,
             "page": page,
@@ -101,7 +102,7 @@ def review_pair(request: HttpRequest, key_l: str, key_r: str) -> HttpResponse:
             "pair": reviews.pair(request.user, key_l, key_r),
             "form": form,
             "area_code": here,
-            "trail": _trail(area),
+            "trail": trail(area),
             "may_decide": scoping.may_edit(request.user, "review", area),
             "queue_url": _with_area(reverse("review_queue"), here),
         },
@@ -138,10 +139,3 @@ def _context_area(request: HttpRequest, pair_area: str) -> str:
 
 def _with_area(url: str, area: str) -> str:
     return f"{url}?{urlencode({'wilayah': area})}" if area else url
-
-
-def _trail(code: str) -> list[dict[str, str]]:
-    here = wilayah.find(code) if code else None
-    if here is None:
-        return []
-    return [{"code": a.code, "name": a.name} for a in [*wilayah.ancestors(code), here]]

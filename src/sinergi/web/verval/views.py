@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from sinergi.domain import wilayah
 from sinergi.web import scoping
+from sinergi.web.places import place
 from sinergi.web.verval import reads, rules
 from sinergi.web.verval.forms import ProposalForm
 from sinergi.web.verval.models import LABELS, REASONS, Outcome, choices
@@ -59,7 +58,7 @@ def desa(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "sinergi/verval/desa.html",
         {
-            **_place(desa),
+            **place(desa),
             "rows": rows,
             "history": history,
             "may_verval": scoping.may_edit(request.user, "verval", desa),
@@ -92,7 +91,7 @@ def propose(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "sinergi/verval/propose.html",
-        {**_place(desa), "form": form},
+        {**place(desa), "form": form},
         status=400 if form.is_bound else 200,
     )
 
@@ -124,7 +123,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "sinergi/verval/queue.html",
         {
-            **_place(area),
+            **place(area),
             "rows": [(f, row, wilayah.name_or_code(f.area_code)) for f, row in rows],
             "failed": failed,
             "failed_id": failed_id,
@@ -138,14 +137,3 @@ def _finding_id(text: str) -> int:
     if not (text.isascii() and text.isdigit()):
         raise Http404(_("Temuan verval tidak ditemukan."))
     return int(text)
-
-
-def _place(code: str) -> dict[str, Any]:
-    """The area's code, name and breadcrumb (province down to it)."""
-    here = wilayah.find(code)
-    chain = [*wilayah.ancestors(code), here] if here else []
-    return {
-        "code": code,
-        "name": here.label if here else code,
-        "trail": [{"code": a.code, "name": a.name} for a in chain],
-    }
