@@ -23,7 +23,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
-from django.forms import Form
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,6 +54,7 @@ from sinergi.web.coordination.models import (
     Member,
     WorkingGroup,
 )
+from sinergi.web.refusals import Invalid
 
 MATERIALS_DIR = "rakor"
 
@@ -68,14 +68,6 @@ PROPOSED_WORKING_GROUPS = (
     "Pokja Pengembangan Kemitraan",
     "Pokja Pengaduan Masyarakat",
 )
-
-
-class Invalid(Exception):
-    """The form did not validate; ``form.errors`` says why, per field."""
-
-    def __init__(self, form: Form) -> None:
-        super().__init__(form.errors.as_text())
-        self.form = form
 
 
 class Conflict(Exception):

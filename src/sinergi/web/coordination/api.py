@@ -20,6 +20,7 @@ from pydantic import Field
 from sinergi.domain import wilayah
 from sinergi.web.coordination import actions, reads, rules
 from sinergi.web.coordination.models import Decision, FollowUp, FollowUpUpdate, Meeting
+from sinergi.web.refusals import unprocessable
 
 router = Router(tags=["koordinasi"])
 
@@ -164,9 +165,7 @@ def report(
     try:
         step = actions.do_update_follow_up(request.user, found, payload.model_dump(mode="json"))
     except actions.Invalid as invalid:
-        fields = {name: [str(m) for m in errors] for name, errors in invalid.form.errors.items()}
-        detail = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in fields.items())
-        return Status(422, {"detail": detail, "fields": fields})
+        return unprocessable(invalid)
     return Status(201, _step(step))
 
 

@@ -44,17 +44,10 @@ from sinergi.web.plans.models import (
     VersionLocked,
 )
 from sinergi.web.plans.reads import latest
+from sinergi.web.refusals import Invalid
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 OWN, EVERY = "plan", "manage_plan"
-
-
-class Invalid(Exception):
-    """The form did not validate; ``form.errors`` says why, per field."""
-
-    def __init__(self, form: Form) -> None:
-        super().__init__(form.errors.as_text())
-        self.form = form
 
 
 class Conflict(Exception):

@@ -6,20 +6,17 @@ every refusal is a declared status with a ``detail`` in Bahasa Indonesia.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeAlias
 
-from django.core.exceptions import PermissionDenied
-from django.forms import Form
-from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
+from django.http import HttpRequest
 from ninja import P, PathEx, Router, Schema, Status
 from pydantic import Field
 
 from sinergi.web.plans import actions, reads
 from sinergi.web.plans.models import PlanVersion, Realisation, who
+from sinergi.web.refusals import answer
 
 router = Router(tags=["rencana"])
 
@@ -137,7 +134,7 @@ def plan(request: HttpRequest, area: Regency, year: int) -> Status[Any]:
             "lines": [_line(row) for row in found_rows],
         }
 
-    return _answer(200, read)
+    return answer(200, read)
 
 
 @router.post(
@@ -159,25 +156,7 @@ def record(
         data = payload.model_dump(mode="json")
         return _realisation(actions.record_realisation(request.user, found, key, data))
 
-    return _answer(201, write)
-
-
-def _answer(status: int, work: Callable[[], Any]) -> Status[Any]:
-    """``(status, body)`` of ``work``, or the declared status of its refusal."""
-    try:
-        return Status(status, work())
-    except Http404 as missing:
-        return Status(404, {"detail": str(missing) or _("Tidak ditemukan.")})
-    except PermissionDenied as denied:
-        return Status(403, {"detail": str(denied) or _("Tidak berwenang.")})
-    except actions.Invalid as invalid:
-        fields = _field_errors(invalid.form)
-        detail = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in fields.items())
-        return Status(422, {"detail": detail, "fields": fields})
-
-
-def _field_errors(form: Form) -> dict[str, list[str]]:
-    return {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+    return answer(201, write)
 
 
 def _version(version: PlanVersion) -> dict[str, Any]:

@@ -23,16 +23,9 @@ from sinergi.web import scoping
 from sinergi.web.progress.forms import TargetForm
 from sinergi.web.progress.indicators import indicator
 from sinergi.web.progress.models import Target
+from sinergi.web.refusals import Invalid
 
 PERMISSION = "manage_plan"
-
-
-class Invalid(Exception):
-    """The form did not validate; ``form.errors`` says why, per field."""
-
-    def __init__(self, form: TargetForm) -> None:
-        super().__init__(form.errors.as_text())
-        self.form = form
 
 
 class Conflict(Exception):

@@ -6,16 +6,13 @@ The same rules, forms and scoped reads as the pages (``rules``, ``forms``,
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
-from django.forms import Form
-from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
+from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from sinergi.web.refusals import answer
 from sinergi.web.verval import reads, rules
 from sinergi.web.verval.models import Decision, Finding, Reason
 
@@ -102,7 +99,7 @@ def desa_findings(request: HttpRequest, code: str) -> Status[Any]:
         rows = reads.records(request.user, desa, reads.of_desa(desa), what="verval_records")
         return [_finding(f, row) for f, row in rows]
 
-    return _answer(200, read)
+    return answer(200, read, conflict=rules.Conflict)
 
 
 @router.get(
@@ -125,7 +122,7 @@ def queue(request: HttpRequest, code: str) -> Status[Any]:
         )
         return [_finding(f, row) for f, row in rows]
 
-    return _answer(200, read)
+    return answer(200, read, conflict=rules.Conflict)
 
 
 @router.post(
@@ -134,14 +131,22 @@ def queue(request: HttpRequest, code: str) -> Status[Any]:
 def create_finding(request: HttpRequest, payload: FindingIn) -> Status[Any]:
     """A family of the registry found eligible (layak) or not (tidak_layak), by its desa."""
     data = payload.model_dump(mode="json")
-    return _answer(201, lambda: _finding(rules.submit_finding(request.user, data["hid"], data)))
+    return answer(
+        201,
+        lambda: _finding(rules.submit_finding(request.user, data["hid"], data)),
+        conflict=rules.Conflict,
+    )
 
 
 @router.post("/usulan", response={201: FindingOut, **WRITE_ERRORS}, summary="Usulkan keluarga baru")
 def propose_family(request: HttpRequest, payload: ProposalIn) -> Status[Any]:
     """A family missing from the registry, proposed by its desa."""
     data = payload.model_dump(mode="json")
-    return _answer(201, lambda: _finding(rules.propose_family(request.user, data["desa"], data)))
+    return answer(
+        201,
+        lambda: _finding(rules.propose_family(request.user, data["desa"], data)),
+        conflict=rules.Conflict,
+    )
 
 
 @router.post(
@@ -152,27 +157,11 @@ def propose_family(request: HttpRequest, payload: ProposalIn) -> Status[Any]:
 def decide(request: HttpRequest, finding_id: int, payload: DecisionIn) -> Status[Any]:
     """The approver's decision on a submitted finding: setuju or tolak (with a note)."""
     data = payload.model_dump(mode="json")
-    return _answer(201, lambda: _decision(rules.decide(request.user, finding_id, data)))
-
-
-def _answer(status: int, work: Callable[[], Any]) -> Status[Any]:
-    """``(status, body)`` of ``work``, or the declared status of its refusal."""
-    try:
-        return Status(status, work())
-    except Http404 as missing:
-        return Status(404, {"detail": str(missing) or _("Tidak ditemukan.")})
-    except PermissionDenied as denied:
-        return Status(403, {"detail": str(denied) or _("Tidak berwenang.")})
-    except rules.Invalid as invalid:
-        fields = _field_errors(invalid.form)
-        detail = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in fields.items())
-        return Status(422, {"detail": detail, "fields": fields})
-    except rules.Conflict as conflict:
-        return Status(409, {"detail": str(conflict)})
-
-
-def _field_errors(form: Form) -> dict[str, list[str]]:
-    return {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+    return answer(
+        201,
+        lambda: _decision(rules.decide(request.user, finding_id, data)),
+        conflict=rules.Conflict,
+    )
 
 
 def _finding(finding: Finding, row: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -29,18 +29,11 @@ from django.utils.translation import gettext as _
 from sinergi.domain import wilayah
 from sinergi.web import registry, scoping
 from sinergi.web.accounts.models import covers
+from sinergi.web.refusals import Invalid
 from sinergi.web.verval.forms import DecisionForm, FindingForm, ProposalForm
 from sinergi.web.verval.models import Decision, Finding, Status
 
 MAX_ID = 2**63 - 1  # a bigger id would overflow the database's bigint, not just miss
-
-
-class Invalid(Exception):
-    """The form did not validate; ``form.errors`` says why, per field."""
-
-    def __init__(self, form: Form) -> None:
-        super().__init__(form.errors.as_text())
-        self.form = form
 
 
 class Conflict(Exception):
