@@ -46,7 +46,7 @@ def main() -> None:
         home = args.work / f"home-{engine}"
         shutil.rmtree(home, ignore_errors=True)
         stages = [
-            ("import", [SINERGI, "import", *sources, "--home", str(home),
+            ("import", [SINERGI, "import", *sources, "--home", str(home), "--engine", engine,
                         "--wilayah", args.province, "--json"]),
             ("padanan", [SINERGI, "link", "--home", str(home), "--engine", engine, "--json"]),
             ("diagnose", [SINERGI, "diagnose", "--home", str(home), "--engine", engine,

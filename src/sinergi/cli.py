@@ -246,6 +246,7 @@ def import_(
             envvar="SINERGI_WILAYAH",
         ),
     ] = None,
+    engine: EngineOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Tanpa bilah kemajuan.")] = False,
 ) -> None:
@@ -257,18 +258,20 @@ def import_(
     Contoh:
 
         sinergi import sinergi-data/demo/sources --wilayah 52.05
+        sinergi import data/ntb/*/sources --wilayah 52 --engine spark
     """
     from sinergi.lake.home import DataHome
     from sinergi.pipeline.ingest.run import import_files
     from sinergi.reports.import_report import report_path, write_import_report
 
     data_home = DataHome.resolve(home)
+    chosen = _engine(engine)
     try:
         scope = wilayah.normalise_code(area) if area else None
         with _progress(quiet or as_json, None, "Mengimpor baris") as advance:
             outcomes = import_files(
                 paths, home=data_home, profile=profile, period=period, scope=scope,
-                progress=advance,
+                progress=advance, engine=chosen,
             )  # fmt: skip
     except SinergiError as error:
         log.info("import failed: %s (%s)", error.english, error.code)

@@ -1,4 +1,4 @@
-"""Spark (local mode) gives what DuckDB gives: the same register, links and diagnosis tables.
+"""Spark (local mode) gives what DuckDB gives: the same snapshots, register, links and diagnosis.
 
 Padanan ids may differ between engines only in name, so persons and families
 are compared as partitions of the source records, and links as pairs of record
@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from sinergi.lake.home import DataHome
+from sinergi.lake.home import SNAPSHOT_DATA, DataHome
 from sinergi.pipeline.diagnose.run import DiagnosisRun, diagnose
 from sinergi.pipeline.ingest.run import import_files
 from sinergi.pipeline.link.run import LinkRun, link
@@ -29,9 +29,31 @@ def both(small_regency: SynthResult, tmp_path_factory: pytest.TempPathFactory) -
     runs = []
     for engine in ("duckdb", "spark"):
         home = DataHome.resolve(tmp_path_factory.mktemp(engine) / "home")
-        import_files([small_regency.out / "sources"], home=home, scope="52.05")
+        import_files([small_regency.out / "sources"], home=home, scope="52.05", engine=engine)
         runs.append(link(home, engine=engine))
     return runs
+
+
+def _snapshots(home: DataHome) -> dict[str, tuple[dict[str, object], pl.DataFrame, pl.DataFrame]]:
+    """Per import: its manifest (without the time), accepted rows and quarantined rows."""
+    found = {}
+    for manifest in home.manifests():
+        folder = home.snapshot_dir(manifest["source"], manifest["period"], manifest["import_id"])
+        accepted = pl.read_parquet(folder / SNAPSHOT_DATA)
+        quarantined = pl.read_parquet(home.root / manifest["quarantine"])
+        manifest.pop("imported_at")
+        found[manifest["import_id"]] = (manifest, accepted, quarantined)
+    return found
+
+
+def test_both_engines_import_the_same_snapshots(both: list[LinkRun]) -> None:
+    duck, spark = (_snapshots(DataHome.resolve(run.folder.parents[1])) for run in both)
+    assert len(duck) > 5 and duck.keys() == spark.keys()
+    assert sum(quarantined.height for _, _, quarantined in duck.values()) > 0
+    for import_id, (manifest, accepted, quarantined) in duck.items():
+        assert spark[import_id][0] == manifest
+        assert_frame_equal(spark[import_id][1], accepted)
+        assert_frame_equal(spark[import_id][2], quarantined)
 
 
 def _partition(folder: Path, by: str) -> set[frozenset[str]]:

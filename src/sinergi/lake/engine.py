@@ -10,8 +10,10 @@ whole process: starting one costs several seconds.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import shutil
 import sys
 import tempfile
 from functools import cache
@@ -67,7 +69,11 @@ def spark_session() -> SparkSession:
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         # Python workers must run this interpreter, with Sinergi's packages.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    scratch = os.environ.get("SINERGI_SPARK_LOCAL_DIR") or tempfile.mkdtemp(prefix="sinergi-spark-")
+    scratch = os.environ.get("SINERGI_SPARK_LOCAL_DIR")
+    if not scratch:
+        scratch = tempfile.mkdtemp(prefix="sinergi-spark-")
+        # Spill and checkpoints of this process only: gone when it ends (after the JVM stops).
+        atexit.register(shutil.rmtree, scratch, ignore_errors=True)
     cores = os.cpu_count() or 2
     from splink.internals.spark.jar_location import similarity_jar_location
 
@@ -85,6 +91,7 @@ def spark_session() -> SparkSession:
         .config("spark.ui.enabled", "false")
     )
     session = builder.getOrCreate()
+    atexit.register(session.stop)  # registered last, so it runs before the scratch is removed
     session.sparkContext.setLogLevel("ERROR")
     # Splink's clustering breaks long lineages by checkpointing.
     session.sparkContext.setCheckpointDir(os.path.join(scratch, "checkpoints"))
