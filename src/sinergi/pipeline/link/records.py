@@ -326,4 +326,5 @@ def _birth_parts() -> list[pl.Expr]:
         born.dt.strftime("%m-%d").alias("birth_md"),
         born.dt.strftime("%d-%m").alias("birth_dm"),
         pl.col("village").str.slice(0, 6).alias("district"),
+        pl.col("village").str.slice(0, 4).alias("regency"),
     ]
