@@ -89,6 +89,7 @@ def spark_session() -> SparkSession:
         .config("spark.sql.shuffle.partitions", str(max(4, 2 * cores)))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")  # a bar per stage floods logs
     )
     session = builder.getOrCreate()
     atexit.register(session.stop)  # registered last, so it runs before the scratch is removed
