@@ -160,3 +160,13 @@ def test_import_refuses_a_bad_period_with_exit_1(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "Periode" in result.output
+
+
+def test_an_unknown_engine_is_misuse_for_every_command_that_takes_one(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    commands = [["import", str(tmp_path)], ["link"], ["diagnose"]]
+    for command in commands:
+        result = runner.invoke(app, [*command, "--home", str(home), "--engine", "polars"])
+        assert result.exit_code == 2, (command, result.output)
+        assert "Mesin 'polars' tidak dikenal; pilih duckdb atau spark." in result.stderr
+    assert not home.exists()
