@@ -690,3 +690,34 @@ def test_empty_padding_after_the_last_column_is_no_defect(tmp_path: Path) -> Non
     frame = pl.concat(read_sheet(path, sheet=None, header_row=1).batches())
     assert frame["_defect"].to_list() == [None, TOO_MANY_FIELDS]
     assert frame["c"].to_list() == ["3", "6"]
+
+
+def _one_sheet_book(path: Path, names: list[str]) -> None:
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Data")
+    sheet.write_row(0, 0, ["no", "nama"])
+    for i, name in enumerate(names):
+        sheet.write_row(i + 1, 0, [str(i + 1), name])
+    book.close()
+
+
+def test_a_sheet_is_loaded_once_for_its_preview_and_its_read(tmp_path: Path) -> None:
+    path = tmp_path / "satu.xlsx"
+    _one_sheet_book(path, ["ANI", "BUDI"])
+    with mock.patch.object(readers, "_load_sheet", wraps=readers._load_sheet) as load:
+        preview(path, rows=2)
+        _, frame = read_all(path, sheet="Data", header_row=1)
+    assert load.call_count == 1
+    assert frame["nama"].to_list() == ["ANI", "BUDI"]
+    # Handed over once: a second read loads the sheet again, with the same rows.
+    _, again = read_all(path, sheet="Data", header_row=1)
+    assert again.equals(frame)
+
+
+def test_a_workbook_saved_again_after_its_preview_is_read_as_saved(tmp_path: Path) -> None:
+    path = tmp_path / "ubah.xlsx"
+    _one_sheet_book(path, ["ANI"])
+    preview(path, rows=2)
+    _one_sheet_book(path, ["ANI", "BUDI", "CITRA"])
+    _, frame = read_all(path, sheet="Data", header_row=1)
+    assert frame["nama"].to_list() == ["ANI", "BUDI", "CITRA"]

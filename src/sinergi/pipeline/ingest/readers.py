@@ -731,6 +731,21 @@ def _load_sheet(
         raise _unreadable(path, f"sheet '{name}': {type(error).__name__}") from error
 
 
+# The sheet a preview loaded last, handed to the read that follows it: calamine loads a
+# whole sheet, and an import previews a workbook, then reads the sheet it chose.
+_previewed: dict[tuple[str, int, int, str], python_calamine.CalamineSheet] = {}
+
+
+def _sheet_key(path: Path, name: str) -> tuple[str, int, int, str]:
+    stat = path.stat()
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size, name
+
+
+def _previewed_sheet(path: Path, name: str) -> python_calamine.CalamineSheet | None:
+    """The sheet the last preview loaded, if it is this one of this file unchanged (once)."""
+    return _previewed.pop(_sheet_key(path, name), None)
+
+
 def _worksheet_names(book: python_calamine.CalamineWorkbook) -> list[str]:
     return [
         meta.name
@@ -763,9 +778,12 @@ def _sheet_rows(
 
 def _preview_workbook(path: Path, rows: int) -> list[SheetPreview]:
     previews = []
+    _previewed.clear()
     with _open_workbook(path) as book:
         for name in _worksheet_names(book):
             sheet = _load_sheet(path, book, name)
+            _previewed.clear()
+            _previewed[_sheet_key(path, name)] = sheet
             if sheet.start is None:
                 continue
             first = sheet.start[0] + 1
@@ -793,19 +811,21 @@ class _WorkbookSheetReader(SheetReader):
     def open(
         cls, path: Path, sheet: str | None, header_row: int, batch_rows: int
     ) -> _WorkbookSheetReader:
-        with _open_workbook(path) as book:
-            names = _worksheet_names(book)
-            if sheet is None:
-                sheet = next(
-                    (n for n in names if _load_sheet(path, book, n).start is not None), None
-                )
+        loaded = None if sheet is None else _previewed_sheet(path, sheet)
+        if loaded is None:
+            with _open_workbook(path) as book:
+                names = _worksheet_names(book)
                 if sheet is None:
-                    raise PipelineError(
-                        f"File {path.name} tidak berisi data di sheet mana pun.",
-                        english=f"{path.name} has no data in any sheet.",
-                        code="FILE_EMPTY",
+                    sheet = next(
+                        (n for n in names if _load_sheet(path, book, n).start is not None), None
                     )
-            loaded = _load_sheet(path, book, sheet)
+                    if sheet is None:
+                        raise PipelineError(
+                            f"File {path.name} tidak berisi data di sheet mana pun.",
+                            english=f"{path.name} has no data in any sheet.",
+                            code="FILE_EMPTY",
+                        )
+                loaded = _load_sheet(path, book, sheet)
         above: list[Cell] | None = None
         cells: list[Cell] | None = None
         last = 0
