@@ -79,12 +79,16 @@ class SheetPreview:
         first_row: the row number of ``rows[0]`` as a person counts it (1-based).
         row_numbers: the row number of every row in ``rows``. Consecutive from
             ``first_row`` except in a text file where a quoted field spans lines.
+        loaded: a workbook's whole sheet as the preview loaded it, for
+            `read_sheet` to read instead of loading it again (calamine loads a
+            whole sheet at once); None for a text file.
     """
 
     sheet: str | None
     rows: list[list[Cell]]
     first_row: int
     row_numbers: list[int] = field(default_factory=list)
+    loaded: Any = field(default=None, repr=False, compare=False)
 
 
 class SheetReader:
@@ -158,6 +162,7 @@ def read_sheet(
     header_row: int,
     batch_rows: int = 200_000,
     delimiter: str | None = None,
+    previewed: SheetPreview | None = None,
 ) -> SheetReader:
     """Open one sheet for reading below its header row.
 
@@ -170,6 +175,8 @@ def read_sheet(
             are the title block.
         batch_rows: the most rows one batch holds.
         delimiter: the text file's delimiter, instead of detecting it.
+        previewed: this sheet's `preview`, whose loaded sheet is read (the
+            file must not have changed since).
 
     Raises:
         PipelineError: the file cannot be read as text or as a workbook, the
@@ -184,7 +191,8 @@ def read_sheet(
     if batch_rows < 1:
         raise ValueError("batch_rows must be at least 1")
     if _is_workbook(path):
-        return _WorkbookSheetReader.open(path, sheet, header_row, batch_rows)
+        loaded = previewed.loaded if previewed and previewed.sheet == sheet else None
+        return _WorkbookSheetReader.open(path, sheet, header_row, batch_rows, loaded)
     if sheet is not None:
         raise PipelineError(
             f"File teks {path.name} tidak punya sheet; sheet '{sheet}' tidak ada.",
@@ -731,21 +739,6 @@ def _load_sheet(
         raise _unreadable(path, f"sheet '{name}': {type(error).__name__}") from error
 
 
-# The sheet a preview loaded last, handed to the read that follows it: calamine loads a
-# whole sheet, and an import previews a workbook, then reads the sheet it chose.
-_previewed: dict[tuple[str, int, int, str], python_calamine.CalamineSheet] = {}
-
-
-def _sheet_key(path: Path, name: str) -> tuple[str, int, int, str]:
-    stat = path.stat()
-    return str(path.resolve()), stat.st_mtime_ns, stat.st_size, name
-
-
-def _previewed_sheet(path: Path, name: str) -> python_calamine.CalamineSheet | None:
-    """The sheet the last preview loaded, if it is this one of this file unchanged (once)."""
-    return _previewed.pop(_sheet_key(path, name), None)
-
-
 def _worksheet_names(book: python_calamine.CalamineWorkbook) -> list[str]:
     return [
         meta.name
@@ -778,12 +771,9 @@ def _sheet_rows(
 
 def _preview_workbook(path: Path, rows: int) -> list[SheetPreview]:
     previews = []
-    _previewed.clear()
     with _open_workbook(path) as book:
         for name in _worksheet_names(book):
             sheet = _load_sheet(path, book, name)
-            _previewed.clear()
-            _previewed[_sheet_key(path, name)] = sheet
             if sheet.start is None:
                 continue
             first = sheet.start[0] + 1
@@ -797,7 +787,7 @@ def _preview_workbook(path: Path, rows: int) -> list[SheetPreview]:
                 taken.append(cells)
                 numbers.append(number)
             if any(cell is not None for row in taken for cell in row):
-                previews.append(SheetPreview(name, taken, first, numbers))
+                previews.append(SheetPreview(name, taken, first, numbers, loaded=sheet))
     return previews
 
 
@@ -809,9 +799,13 @@ class _WorkbookSheetReader(SheetReader):
 
     @classmethod
     def open(
-        cls, path: Path, sheet: str | None, header_row: int, batch_rows: int
+        cls,
+        path: Path,
+        sheet: str | None,
+        header_row: int,
+        batch_rows: int,
+        loaded: python_calamine.CalamineSheet | None = None,
     ) -> _WorkbookSheetReader:
-        loaded = None if sheet is None else _previewed_sheet(path, sheet)
         if loaded is None:
             with _open_workbook(path) as book:
                 names = _worksheet_names(book)

@@ -149,24 +149,25 @@ def _on_spark(run: _Run, files: list[Path]) -> list[ImportOutcome]:
     """
     from sinergi.lake.engine import spark_session
 
+    digests = [file_sha256(path) for path in files]
     first: dict[str, int] = {}
-    for index, path in enumerate(files):
-        first.setdefault(file_sha256(path), index)
-    parallel = sorted(first.values())
+    for index, digest in enumerate(digests):
+        first.setdefault(digest, index)
     # Every task checks dates against the driver's day, and reports nothing while it runs.
     task = replace(run, today=run.today or date.today(), progress=None)
     outcomes: dict[int, list[ImportOutcome]] = {}
-    if parallel:
-        context = spark_session().sparkContext
-        jobs = context.parallelize([(i, files[i]) for i in parallel], numSlices=len(parallel))
-        outcomes = dict(jobs.map(lambda job: (job[0], task.file(job[1]))).collect())
+    if first:
+        jobs = [(index, files[index], digest) for digest, index in first.items()]
+        spread = spark_session().sparkContext.parallelize(jobs, numSlices=len(jobs))
+        outcomes = dict(spread.map(lambda job: (job[0], task.file(job[1], job[2]))).collect())
     for index, path in enumerate(files):
         if index not in outcomes:
-            outcomes[index] = task.file(path)
+            outcomes[index] = task.file(path, digests[index])
+    done = [outcome for index in range(len(files)) for outcome in outcomes[index]]
     if run.progress:
-        run.progress(sum(o.manifest["counts"]["rows_read"] for v in outcomes.values()
-                         for o in v if o.status == "imported" and o.manifest))  # fmt: skip
-    return [outcome for index in range(len(files)) for outcome in outcomes[index]]
+        imported = [o.manifest for o in done if o.status == "imported" and o.manifest]
+        run.progress(sum(manifest["counts"]["rows_read"] for manifest in imported))
+    return done
 
 
 @dataclass
@@ -182,14 +183,15 @@ class _Run:
     today: date | None
     progress: Progress | None
 
-    def file(self, path: Path) -> list[ImportOutcome]:
+    def file(self, path: Path, sha256: str | None = None) -> list[ImportOutcome]:
+        """Import every sheet of one file (``sha256``: its digest, when already known)."""
         try:
             sheets = preview(path)
         except SinergiError as error:
             return [_failed(path, None, error.pesan, error.english)]
         if not sheets:
             return [_failed(path, None, "Berkas kosong.", "The file is empty.")]
-        sha256 = file_sha256(path)
+        sha256 = sha256 or file_sha256(path)
         outcomes = []
         for sheet in sheets:
             try:
@@ -211,7 +213,7 @@ class _Run:
         if found is None:
             return _no_profile(path, sheet.sheet, [])
         header_row = found[0]
-        reader = read_sheet(path, sheet=sheet.sheet, header_row=header_row)
+        reader = read_sheet(path, sheet=sheet.sheet, header_row=header_row, previewed=sheet)
         ranked = profile_rules.rank_profiles(reader.header, self.profiles)
         match = profile_rules.choose_profile(ranked) if self.auto else ranked[0]
         if match is None:
