@@ -122,13 +122,17 @@ LATEST = "LATEST"
 def write_run(
     home: DataHome, kind: str, run_id: str, tables: dict[str, Any], manifest: dict[str, Any]
 ) -> Path:
-    """Write a pipeline run's Polars tables and manifest to ``<home>/<kind>/<run_id>/``, then
-    point ``<kind>/LATEST`` at it; a run that fails leaves nothing behind."""
+    """Write a pipeline run's Polars tables (eager or lazy) and manifest to
+    ``<home>/<kind>/<run_id>/``, then point ``<kind>/LATEST`` at it; a run that fails
+    leaves nothing behind."""
     target = home.root / kind / run_id
     with write_atomically(target) as partial:
         partial.mkdir(parents=True)
         for name, table in tables.items():
-            table.write_parquet(partial / f"{name}.parquet")
+            if hasattr(table, "sink_parquet"):  # a lazy frame streams: never all in memory
+                table.sink_parquet(partial / f"{name}.parquet")
+            else:
+                table.write_parquet(partial / f"{name}.parquet")
         (partial / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n",
             encoding="utf-8",

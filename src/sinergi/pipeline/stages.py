@@ -26,5 +26,6 @@ class StageTimer:
             self.stage(label)
         started = time.perf_counter()
         yield
-        self.seconds[label] = round(time.perf_counter() - started, 2)
+        # A stage met again (padanan's next partition) adds to its seconds.
+        self.seconds[label] = round(self.seconds.get(label, 0) + time.perf_counter() - started, 2)
         log.info("%s stage %s: %.1f s", self.name, label, self.seconds[label])

@@ -58,11 +58,18 @@ def component_of(edges: Iterable[tuple[Hashable, Hashable]]) -> Callable[[Hashab
 
 
 def assign_ids(
-    membership: pl.DataFrame, previous: pl.DataFrame, *, prefix: str, key: str = "record_key"
+    membership: pl.DataFrame,
+    previous: pl.DataFrame,
+    *,
+    prefix: str,
+    key: str = "record_key",
+    taken: set[str] | None = None,
 ) -> pl.DataFrame:
     """One id per ``cluster_id`` of ``membership`` (columns ``key``, ``cluster_id``).
 
     ``previous`` holds ``key`` and the id column (``pid`` or ``hid``) of the last run.
+    ``taken`` holds ids already given (to other partitions of the same run); the
+    ids given here are added to it.
     """
     id_column = "pid" if prefix == "P" else "hid"
     clusters = membership.group_by("cluster_id").agg(
@@ -84,7 +91,7 @@ def assign_ids(
         .select("cluster_id", id_column)
     )
     chosen: dict[str, str] = {}
-    taken: set[str] = set()
+    taken = set() if taken is None else taken
     for cluster_id, old_id in candidates.iter_rows():
         if cluster_id not in chosen and old_id not in taken:
             chosen[cluster_id] = old_id
@@ -146,7 +153,11 @@ def best_values(records: pl.DataFrame) -> pl.DataFrame:
 
 
 def assign_families(
-    records: pl.DataFrame, persons: pl.DataFrame, *, previous: pl.DataFrame | None
+    records: pl.DataFrame,
+    persons: pl.DataFrame,
+    *,
+    previous: pl.DataFrame | None,
+    taken: set[str] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Families: persons joined by their KK and by the family their registry put them in.
 
@@ -224,7 +235,7 @@ def assign_families(
         .alias("cluster_id")
     )
     carried = previous.select("pid", "hid") if previous is not None else pl.DataFrame()
-    hids = assign_ids(membership, carried, prefix="H", key="pid")
+    hids = assign_ids(membership, carried, prefix="H", key="pid", taken=taken)
     membership = membership.join(hids, on="cluster_id").select("pid", "hid")
     people = persons.join(membership, on="pid").join(
         anchor.select("pid", "kk"), on="pid", how="left", suffix="_anchor"

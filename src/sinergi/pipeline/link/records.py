@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -38,6 +39,7 @@ __all__ = [
     "current_snapshots",
     "load_records",
     "prepare_records",
+    "split_records",
 ]
 
 LINKED_CONTRACTS = ("person", "household", "program_receipt")
@@ -126,26 +128,87 @@ def current_snapshots(home: DataHome) -> list[dict[str, Any]]:
 
 def load_records(home: DataHome) -> pl.DataFrame:
     """Every person-level record of the current snapshots, in one frame (not yet cleaned)."""
-    frames = []
-    for manifest in current_snapshots(home):
-        folder = home.snapshot_dir(manifest["source"], manifest["period"], manifest["import_id"])
-        try:
-            data = pl.read_parquet(folder / SNAPSHOT_DATA)
-        except (OSError, pl.exceptions.PolarsError) as error:
-            raise PipelineError(
-                f"Snapshot {folder} tidak bisa dibaca ({error}). Impor ulang berkasnya.",
-                english=f"Cannot read snapshot {folder}: {error}",
-                code="SNAPSHOT_UNREADABLE",
-            ) from error
-        frames.append(_as_records(data, manifest))
+    frames = [_as_records(_read_snapshot(home, m), m) for m in current_snapshots(home)]
     if not frames:
-        raise PipelineError(
-            f"Belum ada data registri atau daftar penerima di {home.root}. "
-            "Jalankan `sinergi import` lebih dulu.",
-            english=f"No registry or beneficiary snapshots under {home.root}; run `sinergi import`",
-            code="NOTHING_TO_LINK",
-        )
+        raise _nothing_to_link(home)
     return pl.concat(frames, how="vertical")
+
+
+def split_records(home: DataHome, folder: Path, *, target: int, floor: int = 0) -> list[list[Path]]:
+    """Write the current records into ``folder`` by regency; group regencies into partitions.
+
+    Padanan links one partition at a time, so it holds one partition's records,
+    not the province's. Regencies (in code order) fill a partition until it
+    has ``target`` records; a partition of fewer than ``floor`` records joins
+    the one before it.
+    A record without an area code goes with its file's most common regency
+    (a program list is kept per regency), or, when its file has no area code
+    at all, with the regency most of its NIKs (or KKs) were issued in.
+    Returns each partition's files, in the order of the snapshots.
+    """
+    files: dict[str, list[Path]] = {}
+    sizes: dict[str, int] = {}
+    for index, manifest in enumerate(current_snapshots(home)):
+        records = _as_records(_read_snapshot(home, manifest), manifest)
+        for (regency,), part in (
+            records.with_columns(_regency(records))
+            .partition_by("_regency", as_dict=True, include_key=False)
+            .items()
+        ):
+            path = folder / f"{index:06d}-{regency}.parquet"
+            part.write_parquet(path, compression="lz4")  # scratch: fast over small
+            files.setdefault(regency, []).append(path)
+            sizes[regency] = sizes.get(regency, 0) + part.height
+    if not files:
+        raise _nothing_to_link(home)
+    partitions: list[list[str]] = [[]]
+    for regency in sorted(files):
+        if sum(sizes[r] for r in partitions[-1]) >= target:
+            partitions.append([])
+        partitions[-1].append(regency)
+    for at in range(len(partitions) - 1, -1, -1):  # too few to train a model on: join a neighbour
+        if len(partitions) > 1 and sum(sizes[r] for r in partitions[at]) < floor:
+            neighbour = at - 1 if at > 0 else 1
+            partitions[neighbour] = sorted(partitions[neighbour] + partitions.pop(at))
+    return [sorted(path for r in regencies for path in files[r]) for regencies in partitions]
+
+
+def _regency(records: pl.DataFrame) -> pl.Expr:
+    """The four digits of the regency a record is linked in (see `split_records`)."""
+    area = _four_digits(pl.col("area_code").str.replace_all(r"\.", ""))
+    for_the_file = pl.lit(None, pl.String)
+    for evidence in (area, _four_digits(pl.col("nik")), _four_digits(pl.col("kk"))):
+        most_common = records.select(evidence.drop_nulls().mode().sort().first()).item()
+        if most_common is not None:
+            for_the_file = pl.lit(most_common)
+            break
+    return pl.coalesce(area, for_the_file, pl.lit("")).alias("_regency")
+
+
+def _four_digits(text: pl.Expr) -> pl.Expr:
+    head = text.str.slice(0, 4)
+    return pl.when(head.str.contains(r"^[0-9]{4}$")).then(head)
+
+
+def _read_snapshot(home: DataHome, manifest: dict[str, Any]) -> pl.DataFrame:
+    folder = home.snapshot_dir(manifest["source"], manifest["period"], manifest["import_id"])
+    try:
+        return pl.read_parquet(folder / SNAPSHOT_DATA)
+    except (OSError, pl.exceptions.PolarsError) as error:
+        raise PipelineError(
+            f"Snapshot {folder} tidak bisa dibaca ({error}). Impor ulang berkasnya.",
+            english=f"Cannot read snapshot {folder}: {error}",
+            code="SNAPSHOT_UNREADABLE",
+        ) from error
+
+
+def _nothing_to_link(home: DataHome) -> PipelineError:
+    return PipelineError(
+        f"Belum ada data registri atau daftar penerima di {home.root}. "
+        "Jalankan `sinergi import` lebih dulu.",
+        english=f"No registry or beneficiary snapshots under {home.root}; run `sinergi import`",
+        code="NOTHING_TO_LINK",
+    )
 
 
 def _as_records(data: pl.DataFrame, manifest: dict[str, Any]) -> pl.DataFrame:
@@ -179,7 +242,21 @@ def _as_records(data: pl.DataFrame, manifest: dict[str, Any]) -> pl.DataFrame:
         _issue_digits(renamed, "nik", _NIK_DIGITS_KEPT).alias("nik_issue_digits"),
         _issue_digits(renamed, "kk", _KK_DIGITS_KEPT).alias("kk_issue_digits"),
         _issue_digits(renamed, "nik", ("NIK_IS_KK",)).alias("kk_in_nik"),
-        content.alias("_content"),
+        _digests(manifest["source"], content).alias("content_digest"),
+    )
+
+
+def _digests(source: str, content: pl.Expr) -> pl.Expr:
+    """A 16-hex-digit digest of each row's source and content: the stem of its record key."""
+    return content.map_batches(
+        lambda texts: pl.Series(
+            [
+                hashlib.blake2b(f"{source}\x1e{text}".encode(), digest_size=8).hexdigest()
+                for text in texts
+            ],
+            dtype=pl.String,
+        ),
+        return_dtype=pl.String,
     )
 
 
@@ -231,7 +308,7 @@ def prepare_records(raw: pl.DataFrame) -> Records:
         [pl.col(c).cast(pl.String).fill_null("\x00") for c in VARIANT_FIELDS], separator="\x1f"
     )
     records = records.with_columns(variant_id=variant_text.rank("dense").cast(pl.Int64) - 1).drop(
-        "_content", "nik_issue_digits", "kk_issue_digits"
+        "content_digest", "nik_issue_digits", "kk_issue_digits"
     )
     variants = (
         records.group_by("variant_id")
@@ -281,19 +358,20 @@ def _number_text(column: str) -> pl.Expr:
 
 
 def _record_keys(raw: pl.DataFrame) -> pl.Series:
-    """``source:hash`` of the record's content, numbered when the same content repeats.
+    """``source:digest`` of the record's content, numbered when the same content repeats.
 
     The key does not depend on the row number or the import, so re-importing
     the same list (or the list with rows added or reordered) keeps every key.
     """
-    seen: dict[str, int] = {}
-    keys = []
-    for source, content in zip(raw["source"], raw["_content"], strict=True):
-        digest = hashlib.blake2b(f"{source}\x1e{content}".encode(), digest_size=8).hexdigest()
-        occurrence = seen.get(digest, 0)
-        seen[digest] = occurrence + 1
-        keys.append(f"{source}:{digest}" + (f".{occurrence}" if occurrence else ""))
-    return pl.Series("record_key", keys, pl.String)
+    stem = pl.concat_str("source", pl.lit(":"), "content_digest")
+    occurrence = pl.int_range(pl.len()).over("source", "content_digest")
+    keys = raw.select(
+        pl.when(occurrence > 0)
+        .then(pl.concat_str(stem, pl.lit("."), occurrence.cast(pl.String)))
+        .otherwise(stem)
+        .alias("record_key")
+    )
+    return keys.to_series()
 
 
 def _nik_segments() -> list[pl.Expr]:

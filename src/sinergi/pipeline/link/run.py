@@ -10,9 +10,11 @@ families, links, the review queue and the manifest with the trained weights.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,7 +43,7 @@ from sinergi.pipeline.link.model import (
     gamma,
     settings,
 )
-from sinergi.pipeline.link.records import Records, load_records, prepare_records
+from sinergi.pipeline.link.records import prepare_records, split_records
 from sinergi.pipeline.stages import Stage, StageTimer
 
 __all__ = ["ACCEPT", "REVIEW", "STAGES", "LinkRun", "latest_run", "link"]
@@ -53,6 +55,10 @@ REVIEW = 0.5  # between REVIEW and ACCEPT a pair goes to the review queue
 DUCKDB_MEMORY = os.environ.get("SINERGI_DUCKDB_MEMORY", "2GB")
 # u is estimated on every pair of this many variants (about two million pairs).
 U_SAMPLE_ROWS = 2000
+# A partition of padanan holds whole regencies up to about this many records.
+PARTITION_RECORDS = int(os.environ.get("SINERGI_PADANAN_PARTITION", "2000000"))
+# A regency with fewer records (a stray code) is linked with its neighbour in code order.
+PARTITION_FLOOR = 500
 # Below this many distinct identities there are too few pairs to estimate anything.
 MIN_VARIANTS = 100
 _MODEL = settings()
@@ -99,68 +105,166 @@ def link(
 
     ``engine`` runs the model's training, scoring and clustering on DuckDB in this
     process or on Spark (``sinergi.lake.engine``); both reach the same register.
+    A province is linked in partitions of whole regencies (`split_records`), each
+    with its own model, so memory follows the largest partition.
     """
     timer = StageTimer(stage, "padanan")
+    decided = review_decisions.load(home)
+    taken: set[str] = set()  # person and family ids given so far, unique across partitions
+    with tempfile.TemporaryDirectory(prefix=".padanan-", dir=home.root) as scratch:
+        with timer("Membaca data"):
+            partitions = split_records(
+                home, Path(scratch), target=PARTITION_RECORDS, floor=PARTITION_FLOOR
+            )
+        parts = [
+            _link_partition(home, files, Path(scratch) / str(index), decided, taken, timer, engine)
+            for index, files in enumerate(partitions)
+        ]
+        counts = {name: sum(p.counts[name] for p in parts) for name in parts[0].counts}
+        run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        with timer("Menulis hasil"):
+            tables = {name: _concat([p.folder / f"{name}.parquet" for p in parts])
+                      for name in _TABLES}  # fmt: skip
+            tables["review"] = tables["review"].sort("match_probability", descending=True)
+            largest = max(parts, key=lambda p: p.counts["records"])
+            folder = write_run(
+                home,
+                "linked",
+                run_id,
+                tables,
+                {
+                    "run_id": run_id,
+                    "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "user": user or current_user(),
+                    "sinergi_version": __version__,
+                    "engine": engine,
+                    "thresholds": {"accept": ACCEPT, "review": REVIEW},
+                    "counts": counts,
+                    "inputs": sorted({i for p in parts for i in p.inputs}),
+                    "decisions_applied": decided.height,
+                    # The review page explains a pair's weights with this one.
+                    "model": largest.model,
+                    "partitions": [
+                        {"regencies": p.regencies, "records": p.counts["records"]} for p in parts
+                    ],
+                    "seconds": timer.seconds,
+                },
+            )
+    return LinkRun(run_id, folder, counts, timer.seconds)
+
+
+_TABLES = ("records", "persons", "families", "links", "review")
+
+
+@dataclass
+class _Partition:
+    """What one partition's linkage wrote to its scratch ``folder``."""
+
+    folder: Path
+    regencies: list[str]
+    counts: dict[str, int]
+    inputs: list[str]
+    model: dict[str, Any]
+
+
+def _link_partition(
+    home: DataHome,
+    files: list[Path],
+    folder: Path,
+    decided: pl.DataFrame,
+    taken: set[str],
+    timer: StageTimer,
+    engine: Engine,
+) -> _Partition:
+    """Link the records in ``files`` and write their tables to ``folder``."""
     with timer("Membaca data"):
-        prepared = prepare_records(load_records(home))
+        prepared = prepare_records(pl.read_parquet(files))
+    regencies = sorted({path.stem.split("-")[1] for path in files} - {""})
     if prepared.variants.height < MIN_VARIANTS:
+        where = f"{home.root}" + (f" (kabupaten/kota {', '.join(regencies)})" if regencies else "")
         raise PipelineError(
             f"Padanan butuh sedikitnya {MIN_VARIANTS} identitas berbeda untuk melatih "
-            f"modelnya; data di {home.root} baru punya {prepared.variants.height}. "
+            f"modelnya; data di {where} baru punya {prepared.variants.height}. "
             "Impor lebih banyak registri atau daftar penerima lebih dulu.",
             english=f"Padanan needs at least {MIN_VARIANTS} distinct identities to train; "
-            f"found {prepared.variants.height}",
+            f"found {prepared.variants.height} in {regencies}",
             code="TOO_FEW_RECORDS",
         )
-    with timer("Melatih model"):
-        linker, api = _trained_linker(prepared.variants, engine)
-    with timer("Membandingkan pasangan"):
-        pairs = _predict(linker)
-        decided = review_decisions.load(home)
-        edges = _classify(pairs, decided, prepared.records)
+    # A partition is large: its records wait on disk while the engine scores the variants.
+    folder.mkdir()
+    waiting = folder / "prepared.parquet"
+    prepared.records.write_parquet(waiting, compression="lz4")
+    keys, variants = prepared.records.select("record_key", "variant_id"), prepared.variants
+    del prepared
+    scored = _score(variants, keys, decided, timer, engine)
+    del keys, variants
+    gc.collect()  # Splink's objects hold the engine's tables in reference cycles
+    records = pl.read_parquet(waiting)
+    waiting.unlink()
     with timer("Mengelompokkan"):
-        clusters = _cluster(api, prepared.variants, edges)
-        records = _assign(home, prepared, clusters)
+        records = _assign(home, records, scored.clusters, taken)
         persons = best_values(records)
-        families = assign_families(records, persons, previous=_previous(home, "persons"))
-    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    links = _links_table(edges, prepared.records)
+        previous = _previous(home, "persons", persons.select("pid"), on="pid")
+        families = assign_families(records, persons, previous=previous, taken=taken)
+    links = scored.links
     counts = {
         "records": records.height,
-        "variants": prepared.variants.height,
+        "variants": scored.variants,
         "persons": persons.height,
         "families": families["families"].height,
-        "pairs_scored": pairs.height,
+        "pairs_scored": scored.pairs,
         "links_accepted": int((links["status"] == "diterima").sum()),
         "pairs_for_review": int((links["status"] == "ditinjau").sum()),
     }
-    with timer("Menulis hasil"):
-        folder = write_run(
-            home,
-            "linked",
-            run_id,
-            {
-                "records": records.join(families["membership"], on="pid", how="left"),
-                "persons": persons.join(families["membership"], on="pid", how="left"),
-                "families": families["families"],
-                "links": links,
-                "review": _review_queue(links, records),
-            },
-            {
-                "run_id": run_id,
-                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "user": user or current_user(),
-                "sinergi_version": __version__,
-                "engine": engine,
-                "thresholds": {"accept": ACCEPT, "review": REVIEW},
-                "counts": counts,
-                "inputs": sorted(prepared.records["import_id"].unique().to_list()),
-                "decisions_applied": decided.height,
-                "model": json.loads(json.dumps(linker.misc.save_model_to_json(), default=str)),
-                "seconds": timer.seconds,
-            },
-        )
-    return LinkRun(run_id, folder, counts, timer.seconds)
+    membership = families["membership"]
+    tables = {
+        "records": records.join(membership, on="pid", how="left"),
+        "persons": persons.join(membership, on="pid", how="left"),
+        "families": families["families"],
+        "links": links,
+        "review": _review_queue(links, records),
+    }
+    for name, table in tables.items():
+        table.write_parquet(folder / f"{name}.parquet")
+    inputs = records["import_id"].unique().to_list()
+    return _Partition(folder, regencies, counts, inputs, scored.model)
+
+
+@dataclass
+class _Scored:
+    """What scoring a partition leaves: its clusters, links, model and sizes."""
+
+    clusters: pl.DataFrame
+    links: pl.DataFrame
+    model: dict[str, Any]
+    variants: int
+    pairs: int
+
+
+def _score(
+    variants: pl.DataFrame,
+    keys: pl.DataFrame,
+    decided: pl.DataFrame,
+    timer: StageTimer,
+    engine: Engine,
+) -> _Scored:
+    """Train, score, classify and cluster ``variants``; ``keys`` maps records to them."""
+    with timer("Melatih model"):
+        linker, api = _trained_linker(variants, engine)
+    with timer("Membandingkan pasangan"):
+        pairs = _predict(linker)
+        edges = _classify(pairs, decided, keys)
+    with timer("Mengelompokkan"):
+        clusters = _cluster(api, variants, edges)
+    model = json.loads(json.dumps(linker.misc.save_model_to_json(), default=str))
+    links = _links_table(edges, keys)
+    return _Scored(clusters, links, model, variants.height, pairs.height)
+
+
+def _concat(paths: list[Path]) -> pl.LazyFrame:
+    # A partition's model may lack a comparison whose field it never fills (no gamma column),
+    # and a column all empty in one partition is typed Null there.
+    return pl.concat([pl.scan_parquet(path) for path in paths], how="diagonal_relaxed")
 
 
 def latest_run(home: DataHome) -> Path | None:
@@ -296,17 +400,27 @@ def _cluster(api: DatabaseAPI[Any], variants: pl.DataFrame, edges: pl.DataFrame)
     )
 
 
-def _assign(home: DataHome, prepared: Records, clusters: pl.DataFrame) -> pl.DataFrame:
-    records = prepared.records.join(clusters, on="variant_id", how="left")
-    previous = _previous(home, "records")
-    carried = previous.select("record_key", "pid") if previous is not None else pl.DataFrame()
-    pids = assign_ids(records.select("record_key", "cluster_id"), carried, prefix="P")
+def _assign(
+    home: DataHome, records: pl.DataFrame, clusters: pl.DataFrame, taken: set[str]
+) -> pl.DataFrame:
+    records = records.join(clusters, on="variant_id", how="left")
+    carried = _previous(home, "records", records.select("record_key"), on="record_key")
+    pids = assign_ids(
+        records.select("record_key", "cluster_id"),
+        carried.select("record_key", "pid") if carried is not None else pl.DataFrame(),
+        prefix="P",
+        taken=taken,
+    )
     return records.join(pids, on="cluster_id", how="left").drop("cluster_id")
 
 
-def _previous(home: DataHome, table: str) -> pl.DataFrame | None:
+def _previous(home: DataHome, table: str, keys: pl.DataFrame, *, on: str) -> pl.DataFrame | None:
+    """The rows of the latest run's ``table`` whose ``on`` is among ``keys``."""
     folder = latest_run(home)
-    return pl.read_parquet(folder / f"{table}.parquet") if folder else None
+    if folder is None:
+        return None
+    wanted = pl.scan_parquet(folder / f"{table}.parquet").join(keys.lazy(), on=on, how="semi")
+    return wanted.collect()
 
 
 def _links_table(edges: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
