@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from sinergi.cli import app
 from sinergi.lake.audit import reveals
 from sinergi.lake.home import DataHome
+from sinergi.pipeline.diagnose import facts
+from sinergi.pipeline.diagnose import run as diagnose_run
 from sinergi.pipeline.diagnose.fields import FAMILY, PERSON
+from sinergi.pipeline.diagnose.run import diagnose
 from sinergi.pipeline.ingest.run import import_files
-from sinergi.pipeline.link.run import link
+from sinergi.pipeline.link.run import latest_run, link
 from sinergi.synth.build import SynthResult
 
 
@@ -195,3 +200,19 @@ def test_programs_without_a_list_are_named_not_shown_as_hidden_counts(
     listed = _table(diagnosed, "programs").filter(pl.col("listed"))["program"].to_list()
     assert sorted(str(row[0]) for row in data) == sorted(listed)
     assert "beras" not in listed
+
+
+def test_a_diagnosis_in_groups_of_kecamatan_gives_the_same_tables(
+    linked_home: DataHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = diagnose(linked_home, as_of=date(2026, 9, 30))
+    monkeypatch.setattr(diagnose_run, "GROUP_FAMILIES", 50)  # every kecamatan of Dompu apart
+    folder = latest_run(linked_home)
+    assert folder is not None
+    groups = facts.family_groups(folder, 50)
+    assert len(groups) >= 5
+    grouped = diagnose(linked_home, as_of=date(2026, 9, 30))
+    assert grouped.tables.keys() == whole.tables.keys()
+    for name, table in whole.tables.items():
+        # Row for row; means may differ in the last bit (they are summed in another order).
+        assert_frame_equal(grouped.tables[name], table, check_row_order=False)

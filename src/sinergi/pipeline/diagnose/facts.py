@@ -12,6 +12,7 @@ runs on the synthetic truth for evaluation, so both sides use one derivation.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ import polars as pl
 
 from sinergi.domain import wilayah
 from sinergi.errors import PipelineError
-from sinergi.lake.home import SNAPSHOT_DATA, DataHome
+from sinergi.lake.home import SNAPSHOT_DATA, DataHome, read_manifest
 from sinergi.pipeline.diagnose.fields import HOUSING_TEXT
 from sinergi.pipeline.diagnose.rules import Settings
 
@@ -77,6 +78,21 @@ RECEIPT_INPUTS: dict[str, pl.DataType | type[pl.DataType]] = {
     "file_name": pl.String,
     "row": pl.Int64,
 }
+# The columns of the linked run's records, persons and families a diagnosis reads.
+_RECORD_KEYS = (
+    "record_key",
+    "source",
+    "contract",
+    "import_id",
+    "file_name",
+    "sheet",
+    "row",
+    "pid",
+    "hid",
+    "area_code",
+)
+_PERSON_KEYS = ("pid", "hid", "nik", "sex", "birth_date", "relationship")
+_FAMILY_KEYS = ("hid", "kk", "head_pid", "area_code")
 # Persons whose registry rows disagree take the value of the most authoritative source.
 SOURCE_PRIORITY = ("dtsen", "regsosek2022", "p3ke_individu", "p3ke_keluarga", "dtks")
 # Highest education below a completed primary school, as codes (Regsosek/DTSEN) or P3KE labels.
@@ -103,12 +119,25 @@ class RegisterInputs:
     receipts: pl.DataFrame
 
 
-def gather(home: DataHome, run_folder: Path, settings: Settings) -> RegisterInputs:
-    """The persons, families and receipts of a linked run, with their snapshot attributes."""
+def gather(
+    home: DataHome, run_folder: Path, settings: Settings, hids: pl.DataFrame | None = None
+) -> RegisterInputs:
+    """The persons, families and receipts of a linked run, with their snapshot attributes.
+
+    ``hids`` (a frame with column ``hid``) keeps only those families and their members.
+    """
+
+    def read(table: str, columns: tuple[str, ...]) -> pl.DataFrame:
+        # Only the columns used: a province's register is tens of millions of records.
+        frame = pl.scan_parquet(run_folder / f"{table}.parquet").select(columns)
+        if hids is not None:
+            frame = frame.join(hids.lazy(), on="hid", how="semi")
+        return frame.collect()
+
     try:
-        records = pl.read_parquet(run_folder / "records.parquet")
-        persons = pl.read_parquet(run_folder / "persons.parquet")
-        families = pl.read_parquet(run_folder / "families.parquet")
+        records = read("records", _RECORD_KEYS)
+        persons = read("persons", _PERSON_KEYS)
+        families = read("families", _FAMILY_KEYS)
     except (OSError, pl.exceptions.PolarsError) as error:
         raise PipelineError(
             f"Hasil padanan {run_folder} tidak bisa dibaca ({error}). Jalankan `sinergi link`.",
@@ -116,6 +145,41 @@ def gather(home: DataHome, run_folder: Path, settings: Settings) -> RegisterInpu
             code="LINKED_RUN_UNREADABLE",
         ) from error
     return gather_records(home, records, persons, families, settings)
+
+
+def family_groups(run_folder: Path, target: int) -> list[pl.DataFrame]:
+    """The run's families (``hid``) in groups of whole kecamatan of about ``target`` families.
+
+    Facts and rules look at one family at a time, so a diagnosis can read and
+    assess one group at a time and hold only its records.
+    """
+    families = pl.read_parquet(run_folder / "families.parquet", columns=["hid", "area_code"])
+    district = pl.col("area_code").str.slice(0, 8).fill_null("")
+    sizes = families.group_by(district.alias("district")).len().sort("district")
+    groups: list[list[str]] = [[]]
+    filled = 0
+    for code, count in sizes.iter_rows():
+        if filled >= target:
+            groups.append([])
+            filled = 0
+        groups[-1].append(code)
+        filled += count
+    return [families.filter(district.is_in(codes)).select("hid") for codes in groups]
+
+
+def listed_codes(home: DataHome, run_folder: Path) -> set[str]:
+    """The program codes of every beneficiary list the linked run read."""
+    inputs = json.loads((run_folder / "manifest.json").read_text(encoding="utf-8"))["inputs"]
+    codes: set[str] = set()
+    for import_id in inputs:
+        folder = home.find_snapshot(import_id)
+        if folder is None or read_manifest(folder).get("contract") != "program_receipt":
+            continue
+        path = folder / SNAPSHOT_DATA
+        if "program" in pl.read_parquet_schema(path):
+            column = pl.read_parquet(path, columns=["program"])["program"]
+            codes |= set(column.drop_nulls().cast(pl.String).unique().to_list())
+    return codes
 
 
 def gather_records(
@@ -131,14 +195,12 @@ def gather_records(
 
     person_values = (
         ranked.filter(pl.col("contract") == "person")
-        .sort("pid", "rank")
+        .sort("pid", "rank", "record_key")  # the key breaks ties: same value in every run
         .group_by("pid")
         .agg(pl.col(c).drop_nulls().first() for c in PERSON_ATTRIBUTES)
     )
-    persons = persons.select("pid", "hid", "nik", "sex", "birth_date", "relationship").join(
-        person_values, on="pid", how="left"
-    )
-    families = families.select("hid", "kk", "head_pid", "area_code").join(
+    persons = persons.select(_PERSON_KEYS).join(person_values, on="pid", how="left")
+    families = families.select(_FAMILY_KEYS).join(
         _family_values(ranked, settings), on="hid", how="left"
     )
     receipts = ranked.filter(pl.col("contract") == "program_receipt").select(
@@ -160,7 +222,9 @@ def snapshot_rows(home: DataHome, records: pl.DataFrame) -> pl.DataFrame:
                 english=f"Snapshot {import_id} used by the linked run is gone; run `sinergi link`",
                 code="SNAPSHOT_MISSING",
             )
-        data = pl.read_parquet(folder / SNAPSHOT_DATA)
+        path = folder / SNAPSHOT_DATA
+        present = wanted & set(pl.read_parquet_schema(path))
+        data = pl.read_parquet(path, columns=["_row", "_sheet", *sorted(present)])
         frames.append(
             data.select(
                 pl.lit(import_id).alias("import_id"),
@@ -175,18 +239,7 @@ def snapshot_rows(home: DataHome, records: pl.DataFrame) -> pl.DataFrame:
     attributes = pl.concat(frames, how="diagonal_relaxed")
     for column in wanted - set(attributes.columns):
         attributes = attributes.with_columns(pl.lit(None).alias(column))
-    keys = records.select(
-        "record_key",
-        "source",
-        "contract",
-        "import_id",
-        "file_name",
-        "sheet",
-        "row",
-        "pid",
-        "hid",
-        "area_code",
-    )
+    keys = records.select(_RECORD_KEYS)
     return keys.join(attributes, on=["import_id", "row", "sheet"], how="left", nulls_equal=True)
 
 
@@ -208,7 +261,7 @@ def _family_values(ranked: pl.DataFrame, settings: Settings) -> pl.DataFrame:
         .select("hid", pl.col("desil").cast(pl.Int64), "desil_source")
     )
     housing = (
-        registry.sort("hid", "rank")
+        registry.sort("hid", "rank", "record_key")
         .group_by("hid")
         .agg(
             *(pl.col(c).drop_nulls().first() for c in FAMILY_ATTRIBUTES if c != "stunting_risk"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -33,6 +34,8 @@ from sinergi.pipeline.diagnose.status import Assessment, assess, list_codes
 from sinergi.pipeline.link.run import latest_run
 from sinergi.pipeline.stages import Stage, StageTimer
 
+# A diagnosis reads and assesses whole kecamatan, about this many families at a time.
+GROUP_FAMILIES = int(os.environ.get("SINERGI_DIAGNOSIS_GROUP", "250000"))
 STAGES = ("Memeriksa aturan", "Membaca register", "Menerapkan aturan", "Merangkum", "Menulis hasil")
 
 
@@ -74,17 +77,31 @@ def diagnose(
             code="NOTHING_TO_DIAGNOSE",
         )
     reference = as_of or reference_date(home, link_folder, rule_set.settings.desil_sources)
-    with timer("Membaca register"):
-        inputs = facts.gather(home, link_folder, rule_set.settings)
-        persons, families = facts.base_facts(
-            inputs, rule_set.settings, list_codes(rule_set), reference
-        )
     sql = RuleSql(engine)
+    seen = facts.listed_codes(home, link_folder)
+    parts, receipts = [], []
+    # One group of kecamatan at a time: a province's records do not fit in memory at once.
+    for hids in facts.family_groups(link_folder, GROUP_FAMILIES):
+        with timer("Membaca register"):
+            inputs = facts.gather(home, link_folder, rule_set.settings, hids)
+            persons, families = facts.base_facts(
+                inputs, rule_set.settings, list_codes(rule_set), reference
+            )
+        with timer("Menerapkan aturan"):
+            parts.append(assess(persons, families, inputs.receipts, rule_set, sql, seen))
+            receipts.append(inputs.receipts)
+        del inputs, persons, families
     with timer("Menerapkan aturan"):
-        assessment = assess(persons, families, inputs.receipts, rule_set, sql)
+        assessment = _together(parts)
+        del parts
         distribution = check_distribution(
-            inputs.receipts, assessment.families, assessment.persons, rule_set, sql
+            pl.concat(receipts, how="vertical_relaxed"),
+            assessment.families,
+            assessment.persons,
+            rule_set,
+            sql,
         )
+        del receipts
     with timer("Merangkum"):
         tables = {
             "families": assessment.families,
@@ -117,6 +134,16 @@ def diagnose(
     return DiagnosisRun(
         run_id, folder, link_folder.name, reference, rule_set, tables, timer.seconds
     )
+
+
+def _together(parts: list[Assessment]) -> Assessment:
+    """One assessment from those of several groups of families."""
+
+    def stacked(table: str) -> pl.DataFrame:
+        # A column all empty in one group is typed Null there.
+        return pl.concat([getattr(part, table) for part in parts], how="vertical_relaxed")
+
+    return Assessment(stacked("families"), stacked("persons"), stacked("statuses"), parts[0].listed)
 
 
 def reference_date(home: DataHome, link_folder: Path, desil_sources: tuple[str, ...]) -> date:

@@ -55,17 +55,20 @@ def assess(
     receipts: pl.DataFrame,
     rule_set: RuleSet,
     sql: RuleSql | None = None,
+    list_codes_seen: set[str] | None = None,
 ) -> Assessment:
     """Run settings and rules over base facts (from :func:`facts.base_facts`).
 
     ``sql`` evaluates the rules' expressions (DuckDB here unless given a Spark one).
+    ``list_codes_seen``: the program codes of every imported list, when ``receipts``
+    are only some families' (a programme is assessed wherever it has a list).
     """
     sql = sql or RuleSql()
     settings = rule_set.settings
     codes = list_codes(rule_set)
-    listed = tuple(
-        sorted({codes[c] for c in receipts["program"].drop_nulls().unique() if c in codes})
-    )
+    if list_codes_seen is None:
+        list_codes_seen = set(receipts["program"].drop_nulls().cast(pl.String).unique())
+    listed = tuple(sorted({codes[c] for c in list_codes_seen if c in codes}))
     social = [p.id for p in rule_set.programs if p.kind in ("bansos", "jamsos")]
     member_receipt = persons.group_by("hid").agg(
         pl.any_horizontal(pl.col(f"receives_{p}") for p in social).any().alias("member_receives")
