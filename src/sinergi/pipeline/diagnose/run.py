@@ -1,11 +1,13 @@
 """Run a diagnosis of the latest linked register and write ``diagnostics/<run_id>/``.
 
 Rules and settings are checked before any data is read. The run reads the
-latest ``sinergi link`` run, builds the family and person facts, applies the
-rules, checks distribution, aggregates by desa, kecamatan and regency, ranks
-the poverty pockets and lists the follow-ups; it writes every table as Parquet
-with a manifest (the link run, the rule versions, the reference date, counts),
-then moves ``diagnostics/LATEST``. A run that fails leaves nothing behind.
+latest ``sinergi link`` run, builds the family and person facts and applies the
+rules one group of kecamatan at a time (a province does not fit in memory at
+once; every fact and rule looks at one family), checks distribution,
+aggregates by desa, kecamatan and regency, ranks the poverty pockets and lists
+the follow-ups; it writes every table as Parquet with a manifest (the link run,
+the rule versions, the reference date, counts), then moves
+``diagnostics/LATEST``. A run that fails leaves nothing behind.
 """
 
 from __future__ import annotations
