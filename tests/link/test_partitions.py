@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from sinergi.domain import wilayah
 from sinergi.lake.home import DataHome
@@ -85,3 +86,20 @@ def test_a_regency_is_linked_in_its_partition_as_if_it_were_alone(
     import_files([province / DOMPU / "sources"], home=alone, scope=DOMPU)
     dompu = link_run.link(alone)
     assert _clusters(whole.folder, DOMPU) == _clusters(dompu.folder, DOMPU)
+
+
+def test_pairs_scored_in_chunks_are_the_pairs_scored_at_once(
+    province: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = DataHome(tmp_path / "dompu")
+    import_files([province / DOMPU / "sources"], home=home, scope=DOMPU)
+    whole = link_run.link(home)
+    monkeypatch.setattr(link_run, "PREDICT_CHUNK_VARIANTS", 300)  # three chunks a side
+    chunked = link_run.link(home)
+    assert chunked.counts == whole.counts
+    columns = ["record_key_l", "record_key_r", "match_probability", "basis", "status"]
+    links = [
+        pl.read_parquet(run.folder / "links.parquet", columns=columns) for run in (whole, chunked)
+    ]
+    assert_frame_equal(links[0], links[1], check_row_order=False)
+    assert _clusters(chunked.folder, DOMPU) == _clusters(whole.folder, DOMPU)

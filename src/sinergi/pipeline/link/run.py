@@ -57,6 +57,8 @@ DUCKDB_MEMORY = os.environ.get("SINERGI_DUCKDB_MEMORY", "2GB")
 U_SAMPLE_ROWS = 2000
 # A partition of padanan holds whole regencies up to about this many records.
 PARTITION_RECORDS = int(os.environ.get("SINERGI_PADANAN_PARTITION", "2000000"))
+# Pairs are scored in chunks of about this many variants a side.
+PREDICT_CHUNK_VARIANTS = 1_500_000
 # A regency with fewer records (a stray code) is linked with its neighbour in code order.
 PARTITION_FLOOR = 500
 # Below this many distinct identities there are too few pairs to estimate anything.
@@ -252,7 +254,7 @@ def _score(
     with timer("Melatih model"):
         linker, api = _trained_linker(variants, engine)
     with timer("Membandingkan pasangan"):
-        pairs = _predict(linker)
+        pairs = _predict(linker, variants.height)
         edges = _classify(pairs, decided, keys)
     with timer("Mengelompokkan"):
         clusters = _cluster(api, variants, edges)
@@ -342,9 +344,14 @@ def _trained_linker(variants: pl.DataFrame, engine: Engine) -> tuple[Linker, Dat
     return Linker(table, floor_m(linker.misc.save_model_to_json()), log_level=logging.ERROR), api
 
 
-def _predict(linker: Linker) -> pl.DataFrame:
+def _predict(linker: Linker, variants: int) -> pl.DataFrame:
     """The scored pairs: ids, weight, probability and the level of each comparison."""
-    predicted = linker.inference.predict(threshold_match_probability=0.01)
+    # A large regency's pairs are scored in chunks (each pair in exactly one), so that
+    # the engine never joins all of them at once: DuckDB ran out of its memory on 6 million.
+    chunks = -(-variants // PREDICT_CHUNK_VARIANTS)
+    predicted = linker.inference.predict(
+        threshold_match_probability=0.01, num_chunks_left=chunks, num_chunks_right=chunks
+    )
     names = [c.unquote().name for c in predicted.columns]
     wanted = [n for n in names if n.startswith(("gamma_", "unique_id", "match_"))]
     return _polars(predicted, wanted).with_columns(pl.col("^gamma_.*$").cast(pl.Int8))
