@@ -52,7 +52,11 @@ def main() -> None:
             ("diagnose", [SINERGI, "diagnose", "--home", str(home), "--engine", engine,
                           "--json"]),
         ]  # fmt: skip
-        rows = [(name, *run(command)) for name, command in stages]
+        rows = []
+        for name, command in stages:
+            rows.append((name, *run(command)))
+            # As each stage ends, so that a stage that fails later leaves these figures.
+            print(f"{engine} {name}: {rows[-1][1]:.1f} s, peak {rows[-1][2]:,.0f} MiB", flush=True)
         link = json.loads(rows[1][3])
         records = link["counts"]["records"]
         results[engine] = link["counts"]
