@@ -81,6 +81,11 @@ def test_a_regency_is_linked_in_its_partition_as_if_it_were_alone(
     for table, column in (("persons", "pid"), ("families", "hid")):
         ids = pl.read_parquet(whole.folder / f"{table}.parquet")[column]
         assert ids.is_unique().all()
+    records = pl.read_parquet(whole.folder / "records.parquet")
+    regencies_per_variant = records.group_by("variant_id").agg(
+        pl.col("village").str.slice(0, 4).drop_nulls().n_unique()
+    )
+    assert regencies_per_variant["village"].max() == 1  # variant ids never repeat across
 
     alone = DataHome(tmp_path / "dompu")
     import_files([province / DOMPU / "sources"], home=alone, scope=DOMPU)

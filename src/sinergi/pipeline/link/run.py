@@ -118,10 +118,12 @@ def link(
             partitions = split_records(
                 home, Path(scratch), target=PARTITION_RECORDS, floor=PARTITION_FLOOR
             )
-        parts = [
-            _link_partition(home, files, Path(scratch) / str(index), decided, taken, timer, engine)
-            for index, files in enumerate(partitions)
-        ]
+        parts: list[_Partition] = []
+        for index, files in enumerate(partitions):
+            # Variant ids run on from the partition before, so they are unique in the run.
+            first = sum(p.counts["variants"] for p in parts)
+            folder = Path(scratch) / str(index)
+            parts.append(_link_partition(home, files, folder, first, decided, taken, timer, engine))
         counts = {name: sum(p.counts[name] for p in parts) for name in parts[0].counts}
         run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         with timer("Menulis hasil"):
@@ -173,12 +175,14 @@ def _link_partition(
     home: DataHome,
     files: list[Path],
     folder: Path,
+    first_variant: int,
     decided: pl.DataFrame,
     taken: set[str],
     timer: StageTimer,
     engine: Engine,
 ) -> _Partition:
-    """Link the records in ``files`` and write their tables to ``folder``."""
+    """Link the records in ``files`` and write their tables to ``folder``; the variant ids
+    written start at ``first_variant``."""
     with timer("Membaca data"):
         prepared = prepare_records(pl.read_parquet(files))
     regencies = sorted({path.stem.split("-")[1] for path in files} - {""})
@@ -220,7 +224,9 @@ def _link_partition(
     }
     membership = families["membership"]
     tables = {
-        "records": records.join(membership, on="pid", how="left"),
+        "records": records.join(membership, on="pid", how="left").with_columns(
+            pl.col("variant_id") + first_variant
+        ),
         "persons": persons.join(membership, on="pid", how="left"),
         "families": families["families"],
         "links": links,
