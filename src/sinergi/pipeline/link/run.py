@@ -202,7 +202,7 @@ def _link_partition(
     prepared.records.write_parquet(waiting, compression="lz4")
     keys, variants = prepared.records.select("record_key", "variant_id"), prepared.variants
     del prepared
-    scored = _score(variants, keys, decided, timer, engine)
+    scored = _score(variants, keys, decided, timer, engine, folder / "spill")
     del keys, variants
     gc.collect()  # Splink's objects hold the engine's tables in reference cycles
     records = pl.read_parquet(waiting)
@@ -255,10 +255,11 @@ def _score(
     decided: pl.DataFrame,
     timer: StageTimer,
     engine: Engine,
+    spill: Path,
 ) -> _Scored:
     """Train, score, classify and cluster ``variants``; ``keys`` maps records to them."""
     with timer("Melatih model"):
-        linker, api = _trained_linker(variants, engine)
+        linker, api = _trained_linker(variants, engine, spill)
     with timer("Membandingkan pasangan"):
         pairs = _predict(linker, variants.height)
         edges = _classify(pairs, decided, keys)
@@ -280,7 +281,7 @@ def latest_run(home: DataHome) -> Path | None:
     return latest_run_folder(home, "linked")
 
 
-def _api(engine: Engine) -> DatabaseAPI[Any]:
+def _api(engine: Engine, spill: Path) -> DatabaseAPI[Any]:
     if engine == "spark":
         from splink import SparkAPI
 
@@ -295,6 +296,8 @@ def _api(engine: Engine) -> DatabaseAPI[Any]:
     connection.execute("SET lambda_syntax='ENABLE_SINGLE_ARROW'")
     # DuckDB would otherwise keep up to 80% of the machine; past this it spills to disk.
     connection.execute(f"SET memory_limit='{DUCKDB_MEMORY}'")
+    # Spilled blocks go to the run's scratch folder, not to a .tmp/ wherever the command runs.
+    connection.execute(f"SET temp_directory='{spill}'")
     connection.execute("SET preserve_insertion_order=false")
     return DuckDBAPI(connection)
 
@@ -317,8 +320,10 @@ def _jaro_winkler_udf() -> Any:
     return jaro_winkler
 
 
-def _trained_linker(variants: pl.DataFrame, engine: Engine) -> tuple[Linker, DatabaseAPI[Any]]:
-    api = _api(engine)
+def _trained_linker(
+    variants: pl.DataFrame, engine: Engine, spill: Path
+) -> tuple[Linker, DatabaseAPI[Any]]:
+    api = _api(engine, spill)
     # A comparison needs at least two variants that fill its column to be trained.
     empty = tuple(c for c in OPTIONAL_COMPARISONS if variants[c].drop_nulls().n_unique() < 2)
     # u from every pair of a sample drawn here, not by the engine: engines sample (hash)
