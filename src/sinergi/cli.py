@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -194,8 +195,6 @@ def _synth_province(
     force: bool,
     as_json: bool,
 ) -> None:
-    import os
-
     from sinergi.synth.province import synthesize_province
 
     try:
@@ -247,6 +246,10 @@ def import_(
         ),
     ] = None,
     engine: EngineOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Jumlah berkas yang diimpor bersamaan (bawaan: jumlah inti CPU)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Tanpa bilah kemajuan.")] = False,
 ) -> None:
@@ -271,7 +274,7 @@ def import_(
         with _progress(quiet or as_json, None, "Mengimpor baris") as advance:
             outcomes = import_files(
                 paths, home=data_home, profile=profile, period=period, scope=scope,
-                progress=advance, engine=chosen,
+                progress=advance, engine=chosen, workers=workers or os.cpu_count() or 1,
             )  # fmt: skip
     except SinergiError as error:
         log.info("import failed: %s (%s)", error.english, error.code)
@@ -1089,7 +1092,6 @@ def serve(
 
         sinergi serve --demo-users
     """
-    import os
     import subprocess
     import sys
 
@@ -1123,8 +1125,6 @@ def serve(
 
 def _app_database(home: Path | None) -> list[Any]:
     """Set Django up on the data folder, migrate the app database and load the roles."""
-    import os
-
     data_home = (home or Path(os.environ.get("SINERGI_HOME", "sinergi-data"))).resolve()
     os.environ["SINERGI_HOME"] = str(data_home)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinergi.web.settings")

@@ -354,3 +354,39 @@ def test_each_sheet_of_a_workbook_is_its_own_import_and_a_notes_sheet_is_skipped
         "rows_read": 2, "accepted": 1, "quarantined": 1, "blank_rows": 0,
     }  # fmt: skip
     assert pbi_manifest["import_id"] != rtlh_manifest["import_id"]
+
+
+def test_files_imported_side_by_side_give_the_same_snapshots(
+    imported: tuple[DataHome, list[ImportOutcome]], tmp_path: Path
+) -> None:
+    one_by_one, first = imported
+    sources = sorted({o.path for o in first})
+    copy = tmp_path / f"salinan-{sources[0].name}"
+    copy.write_bytes(sources[0].read_bytes())
+    home = DataHome(tmp_path / "home")
+    rows: list[int] = []
+    outcomes = import_files(
+        [*sources, copy], home=home, scope="52.05", user="uji", today=TODAY, workers=2,
+        progress=rows.append,
+    )  # fmt: skip
+    # Outcomes come back in the order of the files given, as one by one; the copy's bytes came
+    # earlier, so it changes nothing.
+    assert [o.path for o in outcomes] == [*sources, copy]
+    assert [o.status for o in outcomes] == ["imported"] * len(first) + ["unchanged"]
+    assert sum(rows) == sum(o.manifest["counts"]["rows_read"] for o in first if o.manifest)
+
+    def snapshots(home: DataHome) -> dict[str, tuple[dict[str, object], pl.DataFrame]]:
+        found = {}
+        for manifest in home.manifests():
+            folder = home.snapshot_dir(
+                manifest["source"], manifest["period"], manifest["import_id"]
+            )
+            manifest.pop("imported_at")
+            found[manifest["import_id"]] = (manifest, pl.read_parquet(folder / "data.parquet"))
+        return found
+
+    expected, got = snapshots(one_by_one), snapshots(home)
+    assert got.keys() == expected.keys()
+    for import_id, (manifest, rows_accepted) in expected.items():
+        assert got[import_id][0] == manifest
+        assert got[import_id][1].equals(rows_accepted)

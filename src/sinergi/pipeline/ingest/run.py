@@ -6,19 +6,22 @@ accepted rows as a Parquet snapshot with a manifest and the rejected rows to
 quarantine, all or nothing, and returns an `ImportOutcome` the caller can
 report. Importing the same file with the same profile again changes nothing.
 
-With ``engine="spark"`` every file is one Spark task: an executor reads,
-validates and writes it exactly as this process would (validation keeps state
-across a file's batches, never across files), so a province's hundred files
-are imported side by side and the snapshots are those DuckDB's run writes.
+Files are independent (validation keeps state across a file's batches, never
+across files), so they can be imported side by side: with ``workers`` above one
+by that many local processes, and with ``engine="spark"`` as one Spark task per
+file on the executors. Either way every file is read, validated and written
+exactly as this process would, and the snapshots are those of a one-by-one run.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -95,6 +98,7 @@ def import_files(
     today: date | None = None,
     progress: Progress | None = None,
     engine: Engine = "duckdb",
+    workers: int = 1,
 ) -> list[ImportOutcome]:
     """Import every file (folders are searched for data files) and say what became of each sheet.
 
@@ -107,9 +111,11 @@ def import_files(
         scope: the wilayah prefix area names are resolved within, e.g. ``52.05``.
         user: who imports (default: the operating-system user).
         today: the date checks compare with (default: today).
-        progress: called with the number of rows read after every batch (on
-            Spark, once at the end).
+        progress: called with the number of rows read after every batch (files
+            imported side by side: after every file).
         engine: ``"spark"`` imports the files as parallel Spark tasks.
+        workers: on DuckDB, how many files are imported at once, each in its own
+            process (one: here, one after the other).
 
     Raises:
         PipelineError: a path does not exist, the period is malformed or the
@@ -134,40 +140,70 @@ def import_files(
     )
     files = _data_files(paths)
     if engine == "spark":
-        return _on_spark(run, files)
+        return _side_by_side(run, files, _on_spark)
+    if workers > 1 and len(files) > 1:
+        return _side_by_side(run, files, lambda task, jobs: _in_processes(task, jobs, workers))
     outcomes: list[ImportOutcome] = []
     for path in files:
         outcomes += run.file(path)
     return outcomes
 
 
-def _on_spark(run: _Run, files: list[Path]) -> list[ImportOutcome]:
-    """Each file imported by a Spark task; a file whose bytes came earlier, here afterwards.
+_Job = tuple[int, Path, str]  # a file's place in the list, its path and its digest
+_Imported = tuple[int, list[ImportOutcome]]
+_Spread = Callable[["_Run", list[_Job]], Iterable[_Imported]]
+
+
+def _side_by_side(run: _Run, files: list[Path], spread: _Spread) -> list[ImportOutcome]:
+    """Files imported at once by ``spread``; a file whose bytes came earlier, here afterwards.
 
     Two copies of one file would write the same snapshot at once; imported one
-    after the other, the second is "unchanged", as on DuckDB.
+    after the other, the second is "unchanged", as in a one-by-one run.
     """
-    from sinergi.lake.engine import spark_session
-
     digests = [file_sha256(path) for path in files]
     first: dict[str, int] = {}
     for index, digest in enumerate(digests):
         first.setdefault(digest, index)
-    # Every task checks dates against the driver's day, and reports nothing while it runs.
+    # Every task checks dates against this process's day and counts rows per file, not per batch.
     task = replace(run, today=run.today or date.today(), progress=None)
     outcomes: dict[int, list[ImportOutcome]] = {}
-    if first:
-        jobs = [(index, files[index], digest) for digest, index in first.items()]
-        spread = spark_session().sparkContext.parallelize(jobs, numSlices=len(jobs))
-        outcomes = dict(spread.map(lambda job: (job[0], task.file(job[1], job[2]))).collect())
+    jobs = [(index, files[index], digest) for digest, index in first.items()]
+    for index, done in spread(task, jobs) if jobs else ():
+        outcomes[index] = done
+        if run.progress:
+            run.progress(_rows_read(done))
     for index, path in enumerate(files):
         if index not in outcomes:
             outcomes[index] = task.file(path, digests[index])
-    done = [outcome for index in range(len(files)) for outcome in outcomes[index]]
-    if run.progress:
-        imported = [o.manifest for o in done if o.status == "imported" and o.manifest]
-        run.progress(sum(manifest["counts"]["rows_read"] for manifest in imported))
-    return done
+    return [outcome for index in range(len(files)) for outcome in outcomes[index]]
+
+
+def _rows_read(outcomes: list[ImportOutcome]) -> int:
+    imported = [o.manifest for o in outcomes if o.status == "imported" and o.manifest]
+    return sum(manifest["counts"]["rows_read"] for manifest in imported)
+
+
+def _on_spark(task: _Run, jobs: list[_Job]) -> list[_Imported]:
+    """One Spark task per file."""
+    from sinergi.lake.engine import spark_session
+
+    spread = spark_session().sparkContext.parallelize(jobs, numSlices=len(jobs))
+    return spread.map(lambda job: (job[0], task.file(job[1], job[2]))).collect()
+
+
+def _in_processes(task: _Run, jobs: list[_Job], workers: int) -> Iterable[_Imported]:
+    """Each file imported by one of ``workers`` local processes, yielded as each finishes."""
+    # Spawned, not forked: a fork copies Polars' and DuckDB's thread pools mid-work.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context) as pool:
+        running = [pool.submit(_import_one, task, job) for job in jobs]
+        for finished in as_completed(running):
+            yield finished.result()
+
+
+def _import_one(task: _Run, job: _Job) -> _Imported:
+    index, path, digest = job
+    return index, task.file(path, digest)
 
 
 @dataclass
