@@ -212,8 +212,9 @@ def gather_records(
 def snapshot_rows(home: DataHome, records: pl.DataFrame) -> pl.DataFrame:
     """The records of the run with the attribute columns of their snapshot rows."""
     wanted = {*PERSON_ATTRIBUTES, *FAMILY_ATTRIBUTES, *RECEIPT_COLUMNS, "desil"}
+    keys = records.select(_RECORD_KEYS)
     frames = []
-    for import_id in records["import_id"].unique().sort():
+    for (import_id,), used in sorted(keys.partition_by("import_id", as_dict=True).items()):
         folder = home.find_snapshot(import_id)
         if folder is None:
             raise PipelineError(
@@ -223,23 +224,26 @@ def snapshot_rows(home: DataHome, records: pl.DataFrame) -> pl.DataFrame:
                 code="SNAPSHOT_MISSING",
             )
         path = folder / SNAPSHOT_DATA
-        present = wanted & set(pl.read_parquet_schema(path))
-        data = pl.read_parquet(path, columns=["_row", "_sheet", *sorted(present)])
+        present = sorted(wanted & set(pl.read_parquet_schema(path)))
+        # Only the rows of these records: a diagnosis in groups reads a file once per group.
         frames.append(
-            data.select(
+            pl.scan_parquet(path)
+            .select(
                 pl.lit(import_id).alias("import_id"),
                 pl.col("_row").cast(pl.Int64).alias("row"),
                 pl.col("_sheet").cast(pl.String).alias("sheet"),
                 *(
-                    pl.col(c).cast(pl.String if c in ("period", "component") else data[c].dtype)
-                    for c in sorted(wanted & set(data.columns))
+                    pl.col(c).cast(pl.String) if c in ("period", "component") else pl.col(c)
+                    for c in present
                 ),
             )
-        )
+            .join(used.select("row", "sheet").lazy(), on=["row", "sheet"], how="semi",
+                  nulls_equal=True)
+            .collect()
+        )  # fmt: skip
     attributes = pl.concat(frames, how="diagonal_relaxed")
     for column in wanted - set(attributes.columns):
         attributes = attributes.with_columns(pl.lit(None).alias(column))
-    keys = records.select(_RECORD_KEYS)
     return keys.join(attributes, on=["import_id", "row", "sheet"], how="left", nulls_equal=True)
 
 
