@@ -151,6 +151,20 @@ def check_distribution(
     )
 
 
+def combined(checks: list[DistributionCheck]) -> DistributionCheck:
+    """One check from the checks of groups of families, as one check of them all gives."""
+
+    def stacked(table: str) -> pl.DataFrame:
+        return pl.concat([getattr(check, table) for check in checks], how="vertical_relaxed")
+
+    return DistributionCheck(
+        stacked("payments").sort("program", "file_name", "row", nulls_last=True),
+        stacked("missed").sort("program", "unit", "due_month", nulls_last=True),
+        # A list row may name a desa outside its family's group: its key is summed again.
+        _summed(stacked("summary")),
+    )
+
+
 def _prepared(receipts: pl.DataFrame, codes: dict[str, str]) -> pl.DataFrame:
     """Receipts of programs with a distribution rule, typed, with the program id."""
     funding = (
@@ -337,16 +351,24 @@ def _summary(payments: pl.DataFrame, missed: pl.DataFrame) -> pl.DataFrame:
         _entitled_unknown=pl.lit(False),
     )
     both = pl.concat([from_payments, from_missed.cast(from_payments.schema)])
+    return _summed(both)
+
+
+def _summed(rows: pl.DataFrame) -> pl.DataFrame:
+    """Counts and amounts per summary key; an amount is unknown where any row's is."""
+    unknown = {
+        amount: pl.col(f"_{flag}_unknown") if f"_{flag}_unknown" in rows.columns
+        else pl.col(amount).is_null()
+        for amount, flag in (("amount_paid", "amount"), ("amount_entitled", "entitled"))
+    }  # fmt: skip
     return (
-        both.group_by(SUMMARY_KEYS)
+        rows.group_by(SUMMARY_KEYS)
         .agg(
             *(pl.col(c).sum() for c in SUMMARY_COUNTS),
-            amount_paid=pl.when(pl.col("_amount_unknown").any())
-            .then(None)
-            .otherwise(pl.col("amount_paid").sum()),
-            amount_entitled=pl.when(pl.col("_entitled_unknown").any())
-            .then(None)
-            .otherwise(pl.col("amount_entitled").sum()),
+            *(
+                pl.when(is_unknown.any()).then(None).otherwise(pl.col(amount).sum()).alias(amount)
+                for amount, is_unknown in unknown.items()
+            ),
         )
         .sort(SUMMARY_KEYS, nulls_last=True)
     )

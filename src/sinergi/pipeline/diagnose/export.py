@@ -215,15 +215,6 @@ def _unlisted(programs: pl.DataFrame, k: int) -> str:
 def follow_up_rows(run: DiagnosisRun, link_folder: Path) -> pl.DataFrame:
     """One row per family to visit: its head's name, identifiers and address, and every
     reason, fitting program and OPD (joined with "; "), so a field officer visits once."""
-    persons = pl.read_parquet(
-        link_folder / "persons.parquet", columns=["pid", "name", "nik", "address", "rt", "rw"]
-    )
-    families = run.tables["families"].select(
-        "hid", "kk", "head_pid", "desil", pl.col("members_present").alias("members")
-    )
-    heads = families.join(
-        persons.rename({"pid": "head_pid", "name": "head_name"}), on="head_pid", how="left"
-    )
     names = {p.id: p.name for p in run.rule_set.programs}
     reasons = (
         run.tables["follow_up"]
@@ -236,6 +227,21 @@ def follow_up_rows(run: DiagnosisRun, link_folder: Path) -> pl.DataFrame:
             pl.col("opd").unique(maintain_order=True).str.join("; "),
         )
     )  # fmt: skip
+    # Only the families to visit and their heads: a province has millions of persons.
+    families = (
+        run.tables["families"]
+        .select("hid", "kk", "head_pid", "desil", pl.col("members_present").alias("members"))
+        .join(reasons.select("hid"), on="hid", how="semi")
+    )
+    persons = (
+        pl.scan_parquet(link_folder / "persons.parquet")
+        .select("pid", "name", "nik", "address", "rt", "rw")
+        .join(families.lazy().select(pl.col("head_pid").alias("pid")), on="pid", how="semi")
+        .collect()
+    )
+    heads = families.join(
+        persons.rename({"pid": "head_pid", "name": "head_name"}), on="head_pid", how="left"
+    )
     codes = reasons["area_code"].unique().drop_nulls().to_list()
     desa = {code: wilayah.name_or_code(code) for code in codes}
     districts = {code: wilayah.name_or_code(code.rsplit(".", 1)[0]) for code in codes}

@@ -28,7 +28,7 @@ from sinergi.lake.engine import Engine
 from sinergi.lake.home import DataHome, current_user, latest_run_folder, read_manifest, write_run
 from sinergi.pipeline.diagnose import facts
 from sinergi.pipeline.diagnose.aggregate import aggregates
-from sinergi.pipeline.diagnose.distribution import check_distribution
+from sinergi.pipeline.diagnose.distribution import check_distribution, combined
 from sinergi.pipeline.diagnose.followup import follow_up
 from sinergi.pipeline.diagnose.rules import RuleSet, load_rule_set
 from sinergi.pipeline.diagnose.sql import RuleSql
@@ -81,8 +81,9 @@ def diagnose(
     reference = as_of or reference_date(home, link_folder, rule_set.settings.desil_sources)
     sql = RuleSql(engine)
     seen = facts.listed_codes(home, link_folder)
-    parts, receipts = [], []
+    parts, checks, follow_ups = [], [], []
     # One group of kecamatan at a time: a province's records do not fit in memory at once.
+    # Everything about one family (its facts, payments, follow-ups) is found in its group.
     for hids in facts.family_groups(link_folder, GROUP_FAMILIES):
         with timer("Membaca register"):
             inputs = facts.gather(home, link_folder, rule_set.settings, hids)
@@ -90,20 +91,18 @@ def diagnose(
                 inputs, rule_set.settings, list_codes(rule_set), reference
             )
         with timer("Menerapkan aturan"):
-            parts.append(assess(persons, families, inputs.receipts, rule_set, sql, seen))
-            receipts.append(inputs.receipts)
-        del inputs, persons, families
+            part = assess(persons, families, inputs.receipts, rule_set, sql, seen)
+            checks.append(
+                check_distribution(inputs.receipts, part.families, part.persons, rule_set, sql)
+            )
+            follow_ups.append(follow_up(part, rule_set, sql))
+            parts.append(part)
+        del inputs, persons, families, part
     with timer("Menerapkan aturan"):
         assessment = _together(parts)
         del parts
-        distribution = check_distribution(
-            pl.concat(receipts, how="vertical_relaxed"),
-            assessment.families,
-            assessment.persons,
-            rule_set,
-            sql,
-        )
-        del receipts
+        distribution = combined(checks)
+        del checks
     with timer("Merangkum"):
         tables = {
             "families": assessment.families,
@@ -112,7 +111,9 @@ def diagnose(
             "payments": distribution.payments,
             "missed_payments": distribution.missed,
             "distribution": distribution.summary,
-            "follow_up": follow_up(assessment, rule_set, sql),
+            "follow_up": pl.concat(follow_ups, how="vertical_relaxed").sort(
+                "area_code", "hid", "kind", "program"
+            ),
             **aggregates(assessment, rule_set),
         }
     sql.close()
