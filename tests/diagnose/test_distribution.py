@@ -7,6 +7,7 @@ from typing import Any
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from sinergi.errors import PipelineError
 from sinergi.pipeline.diagnose.distribution import (
@@ -14,6 +15,8 @@ from sinergi.pipeline.diagnose.distribution import (
     PAYMENT_COLUMNS,
     DistributionCheck,
     check_distribution,
+    check_payments,
+    combined,
 )
 from sinergi.pipeline.diagnose.facts import RECEIPT_INPUTS
 from sinergi.pipeline.diagnose.rules import RuleSet, load_rule_set
@@ -72,15 +75,18 @@ def receipt(
     }
 
 
-def check(rule_set: RuleSet, *rows: dict[str, Any]) -> DistributionCheck:
-    receipts = pl.DataFrame(
+def receipts_of(*rows: dict[str, Any]) -> pl.DataFrame:
+    return pl.DataFrame(
         list(rows),
         schema={k: v for k, v in RECEIPT_INPUTS.items() if k != "row"},
     ).with_columns(
         row=pl.int_range(2, pl.len() + 2, dtype=pl.Int64),
         record_key=pl.format("k{}", pl.int_range(pl.len())),
     )
-    return check_distribution(receipts, FAMILIES, PERSONS, rule_set)
+
+
+def check(rule_set: RuleSet, *rows: dict[str, Any]) -> DistributionCheck:
+    return check_distribution(receipts_of(*rows), FAMILIES, PERSONS, rule_set)
 
 
 def only(frame: pl.DataFrame) -> dict[str, Any]:
@@ -343,3 +349,32 @@ def test_no_receipts_gives_empty_frames(rule_set: RuleSet) -> None:
     assert result.missed.is_empty()
     assert result.summary.is_empty()
     assert result.payments.columns == list(PAYMENT_COLUMNS)
+
+
+def test_checks_of_groups_of_families_combine_into_the_check_of_all(rule_set: RuleSet) -> None:
+    receipts = receipts_of(
+        receipt("pkh", "1", 825_000 * 0.75, date(2026, 4, 1)),
+        receipt("pkh", "1", 975_000, date(2026, 2, 1), hid="H2", pid="P2"),
+        receipt("pkh", "2", 975_000, date(2026, 5, 1), hid="H2", pid="P2"),
+        receipt("pkh", "1", 825_000, date(2026, 2, 1), hid="H_UNKNOWN", pid=None),
+    )
+    whole = check_distribution(receipts, FAMILIES, PERSONS, rule_set)
+    # Both groups pay tahap 1 in the same desa: the summary cell is in each group's summary.
+    # Only H2's group pays tahap 2, yet H1 missed it: it is due once any list reaches it.
+    groups = [
+        check_payments(
+            receipts.filter(pl.col("hid").is_in(hids)),
+            FAMILIES.filter(pl.col("hid").is_in(hids)),
+            PERSONS.filter(pl.col("hid").is_in(hids)),
+            rule_set,
+        )
+        for hids in (["H1"], ["H2", "H3", "H_UNKNOWN"])
+    ]
+    together = combined(groups, rule_set)
+    assert_frame_equal(together.payments, whole.payments)
+    assert_frame_equal(together.missed, whole.missed)
+    assert_frame_equal(together.summary, whole.summary)
+    first = together.summary.filter(pl.col("period_key") == "1").row(0, named=True)
+    assert first["payments"] == 3
+    assert first["amount_entitled"] is None  # H_UNKNOWN's entitlement is not known
+    assert "H1" in together.missed["unit"].to_list()

@@ -98,6 +98,19 @@ class DistributionCheck:
     summary: pl.DataFrame
 
 
+@dataclass(frozen=True)
+class Payments:
+    """Some families' payments, checked against their entitlements (step one of a check).
+
+    Attributes:
+        payments: as :attr:`DistributionCheck.payments`.
+        entitlements: per program id, ``unit`` and ``entitlement`` of every unit in the facts.
+    """
+
+    payments: pl.DataFrame
+    entitlements: dict[str, pl.DataFrame]
+
+
 def check_distribution(
     receipts: pl.DataFrame,
     families: pl.DataFrame,
@@ -119,6 +132,21 @@ def check_distribution(
     Raises:
         PipelineError: the facts lack a field an entitlement expression names.
     """
+    return combined([check_payments(receipts, families, persons, rule_set, sql)], rule_set)
+
+
+def check_payments(
+    receipts: pl.DataFrame,
+    families: pl.DataFrame,
+    persons: pl.DataFrame,
+    rule_set: RuleSet,
+    sql: RuleSql | None = None,
+) -> Payments:
+    """The payments of ``receipts`` checked against the entitlements of ``families``.
+
+    A diagnosis in groups checks each group's payments, then `combined` finds the
+    missed periods of them all (a period is due once any group's lists reach it).
+    """
     rules = {p.id: p for p in rule_set.programs if p.distribution is not None}
     codes = {code: program for code, program in list_codes(rule_set).items() if program in rules}
     mapped = _prepared(receipts, codes)
@@ -137,31 +165,43 @@ def check_distribution(
         paid_less=pl.col("amount") < pl.col("entitlement") * (1 - pl.col("_tolerance")) - _EPSILON,
         paid_more=pl.col("amount") > pl.col("entitlement") * (1 + pl.col("_tolerance")) + _EPSILON,
     ).select(PAYMENT_COLUMNS)
-    missed = [
-        found
-        for p in present
-        if (found := _missed(payment_frame.filter(pl.col("program") == p.id), p, entitlements))
-        is not None
-    ]
-    missed_frame = pl.concat(missed, how="vertical_relaxed") if missed else _empty(_MISSED_SCHEMA)
-    return DistributionCheck(
-        payment_frame.sort("program", "file_name", "row", nulls_last=True),
-        missed_frame.sort("program", "unit", "due_month", nulls_last=True),
-        _summary(payment_frame, missed_frame),
+    return Payments(payment_frame, entitlements)
+
+
+def combined(groups: list[Payments], rule_set: RuleSet) -> DistributionCheck:
+    """The check of every group's payments: theirs, the periods missed and the summary."""
+    rules = {p.id: p for p in rule_set.programs if p.distribution is not None}
+    due = pl.concat(
+        [g.payments.select("program", "due_month") for g in groups], how="vertical_relaxed"
     )
-
-
-def combined(checks: list[DistributionCheck]) -> DistributionCheck:
-    """One check from the checks of groups of families, as one check of them all gives."""
-
-    def stacked(table: str) -> pl.DataFrame:
-        return pl.concat([getattr(check, table) for check in checks], how="vertical_relaxed")
-
+    # A period is due once the lists of its program reach its month anywhere.
+    latest = dict(due.drop_nulls().group_by("program").agg(pl.col("due_month").max()).iter_rows())
+    missed_parts, summaries = [], []
+    for group in groups:
+        missed = [
+            found
+            for program in sorted(set(group.payments["program"].to_list()))
+            if (
+                found := _missed(
+                    group.payments.filter(pl.col("program") == program),
+                    rules[program],
+                    group.entitlements,
+                    latest.get(program),
+                )
+            )
+            is not None
+        ]
+        frame = pl.concat(missed, how="vertical_relaxed") if missed else _empty(_MISSED_SCHEMA)
+        missed_parts.append(frame)
+        summaries.append(_summary(group.payments, frame))
+    payments = pl.concat([g.payments for g in groups], how="vertical_relaxed")
     return DistributionCheck(
-        stacked("payments").sort("program", "file_name", "row", nulls_last=True),
-        stacked("missed").sort("program", "unit", "due_month", nulls_last=True),
-        # A list row may name a desa outside its family's group: its key is summed again.
-        _summed(stacked("summary")),
+        payments.sort("program", "file_name", "row", nulls_last=True),
+        pl.concat(missed_parts, how="vertical_relaxed").sort(
+            "program", "unit", "due_month", nulls_last=True
+        ),
+        # A list row may name a desa outside its family's group: its cell is summed again.
+        _summed(pl.concat(summaries, how="vertical_relaxed")),
     )
 
 
@@ -292,14 +332,16 @@ def _with_entitlement(
 
 
 def _missed(
-    payments: pl.DataFrame, program: ProgramRule, entitlements: dict[str, pl.DataFrame]
+    payments: pl.DataFrame,
+    program: ProgramRule,
+    entitlements: dict[str, pl.DataFrame],
+    latest: int | None,
 ) -> pl.DataFrame | None:
-    """The scheduled periods due by now that a listed unit was not paid for (None: none)."""
+    """The scheduled periods due by ``latest`` (a month) that a listed unit was not paid for
+    (None: none)."""
     if program.distribution is None or not program.distribution.schedule:
         return None
     unit = "pid" if program.level == "person" else "hid"
-    seen = payments["due_month"].drop_nulls()
-    latest = int(seen.max()) if len(seen) else None  # type: ignore[arg-type]
     listed = payments.filter(pl.col(unit).is_not_null())
     if latest is None or listed.is_empty():
         return None

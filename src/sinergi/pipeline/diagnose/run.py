@@ -28,7 +28,7 @@ from sinergi.lake.engine import Engine
 from sinergi.lake.home import DataHome, current_user, latest_run_folder, read_manifest, write_run
 from sinergi.pipeline.diagnose import facts
 from sinergi.pipeline.diagnose.aggregate import aggregates
-from sinergi.pipeline.diagnose.distribution import check_distribution, combined
+from sinergi.pipeline.diagnose.distribution import check_payments, combined
 from sinergi.pipeline.diagnose.followup import follow_up
 from sinergi.pipeline.diagnose.rules import RuleSet, load_rule_set
 from sinergi.pipeline.diagnose.sql import RuleSql
@@ -93,7 +93,7 @@ def diagnose(
         with timer("Menerapkan aturan"):
             part = assess(persons, families, inputs.receipts, rule_set, sql, seen)
             checks.append(
-                check_distribution(inputs.receipts, part.families, part.persons, rule_set, sql)
+                check_payments(inputs.receipts, part.families, part.persons, rule_set, sql)
             )
             follow_ups.append(follow_up(part, rule_set, sql))
             parts.append(part)
@@ -101,7 +101,7 @@ def diagnose(
     with timer("Menerapkan aturan"):
         assessment = _together(parts)
         del parts
-        distribution = combined(checks)
+        distribution = combined(checks, rule_set)
         del checks
     with timer("Merangkum"):
         tables = {
