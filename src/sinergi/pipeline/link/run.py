@@ -57,10 +57,11 @@ DUCKDB_MEMORY = os.environ.get("SINERGI_DUCKDB_MEMORY", "2GB")
 U_SAMPLE_ROWS = 2000
 # A partition of padanan holds whole regencies up to about this many records.
 PARTITION_RECORDS = int(os.environ.get("SINERGI_PADANAN_PARTITION", "2000000"))
-# Pairs are scored in chunks of about this many variants a side. Every chunk joins the
-# whole table again (577,000 variants: 10 s in one chunk, 45 s in 5 x 5), so chunks
-# are few: enough that the largest regency's pairs never meet in the engine at once.
-PREDICT_CHUNK_VARIANTS = 4_000_000
+# Pairs are scored in chunks of about this many variants a side, so that the largest
+# regency's pairs never meet in the engine at once: at 4 million (2 x 2 chunks for
+# 6.3 million variants) DuckDB ran out of its memory. Every chunk joins the whole table
+# again (577,000 variants: 10 s in one chunk, 45 s in 5 x 5), so chunks cost time.
+PREDICT_CHUNK_VARIANTS = 1_500_000
 # A regency with fewer records (a stray code) is linked with its neighbour in code order.
 PARTITION_FLOOR = 500
 # Below this many distinct identities there are too few pairs to estimate anything.
