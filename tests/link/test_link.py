@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import polars as pl
@@ -17,6 +18,7 @@ from sinergi.errors import PipelineError
 from sinergi.lake.home import DataHome
 from sinergi.pipeline.ingest.run import import_files
 from sinergi.pipeline.link import decisions
+from sinergi.pipeline.link import run as link_run
 from sinergi.pipeline.link.evaluate import evaluate
 from sinergi.pipeline.link.run import LinkRun, link
 from sinergi.synth.build import SynthResult
@@ -348,3 +350,44 @@ def test_review_refuses_unknown_keys_and_needs_one_action(
         decisions.read_workbook(forged, {rows[1][2]})
     result = CliRunner().invoke(app, ["review", "--home", str(home.root)])
     assert result.exit_code == 2
+
+
+def test_em_learns_from_whole_kecamatan_drawn_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    variants = pl.DataFrame(
+        {
+            "unique_id": range(12),
+            "district": ["52.05.01"] * 5 + ["52.05.02"] * 4 + ["52.05.03"] * 2 + [None],
+        }
+    )
+    monkeypatch.setattr(link_run, "TRAINING_VARIANTS", 12)
+    assert link_run._training_sample(variants).equals(variants)  # within the bound: all
+    monkeypatch.setattr(link_run, "TRAINING_VARIANTS", 6)
+    drawn = link_run._training_sample(variants)
+    assert drawn.equals(link_run._training_sample(variants))
+    sizes = dict(variants.group_by("district").len().iter_rows())
+    kept = dict(drawn.group_by("district").len().iter_rows())
+    assert None not in kept and all(kept[d] == sizes[d] for d in kept)  # whole kecamatan
+    assert 6 <= drawn.height < variants.height
+
+
+def test_em_on_a_sample_keeps_the_prior_and_the_quality(
+    linked: tuple[DataHome, LinkRun],
+    small_regency: SynthResult,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    home, whole = linked
+    copy = DataHome(tmp_path / "home")
+    shutil.copytree(home.root, copy.root)
+    monkeypatch.setattr(link_run, "TRAINING_VARIANTS", whole.counts["variants"] // 3)
+    sampled = link(copy, user="penguji")
+    models = [
+        json.loads((run.folder / "manifest.json").read_text())["model"] for run in (whole, sampled)
+    ]
+    # The prior is estimated on the whole table either way; EM saw other pairs.
+    prior = "probability_two_random_records_match"
+    assert models[0][prior] == models[1][prior]
+    assert models[0]["comparisons"] != models[1]["comparisons"]
+    quality = evaluate(sampled.folder, small_regency.out / "truth")
+    assert quality["auto"]["pairwise"]["precision"] >= 0.99
+    assert quality["auto"]["pairwise"]["recall"] >= 0.9

@@ -62,6 +62,10 @@ PARTITION_RECORDS = int(os.environ.get("SINERGI_PADANAN_PARTITION", "2000000"))
 # 6.3 million variants) DuckDB ran out of its memory. Every chunk joins the whole table
 # again (577,000 variants: 10 s in one chunk, 45 s in 5 x 5), so chunks cost time.
 PREDICT_CHUNK_VARIANTS = 1_500_000
+# EM learns from the pairs of whole kecamatan, drawn at random, holding about this many
+# variants; a larger partition adds pairs, not knowledge (each kecamatan's pairs are
+# alike), and training on all of a 2-million-record partition took a minute.
+TRAINING_VARIANTS = int(os.environ.get("SINERGI_PADANAN_TRAINING", "300000"))
 # A regency with fewer records (a stray code) is linked with its neighbour in code order.
 PARTITION_FLOOR = 500
 # Below this many distinct identities there are too few pairs to estimate anything.
@@ -347,6 +351,11 @@ def _trained_linker(
     # of true pairs); with no such pair the settings' default stays.
     if variants["nik"].drop_nulls().is_duplicated().any():
         linker.training.estimate_probability_two_random_records_match([block_on("nik")], recall=0.7)
+    # The prior above needs the whole table; EM only pairs like those it will score.
+    training = _training_sample(variants)
+    if training.height < variants.height:
+        table_for_em = api.register(_table(training, engine), table_name="variants_training")
+        linker = Linker(table_for_em, linker.misc.save_model_to_json(), log_level=logging.ERROR)
     for rule in TRAINING_BLOCKS:
         try:
             # Every blocked pair, unsampled, for the same reason as u above.
@@ -356,6 +365,27 @@ def _trained_linker(
         except EMTrainingException as error:  # too few pairs: starting m-values stay
             log.warning("padanan: EM block skipped (%s)", error)
     return Linker(table, floor_m(linker.misc.save_model_to_json()), log_level=logging.ERROR), api
+
+
+def _training_sample(variants: pl.DataFrame) -> pl.DataFrame:
+    """The variants of whole kecamatan, drawn with a fixed seed until about
+    `TRAINING_VARIANTS`; all of them in a smaller partition.
+
+    Whole kecamatan keep their pairs (most blocking rules stay inside one), and
+    Sinergi draws them, not the engine, so both engines train on the same pairs.
+    """
+    if variants.height <= TRAINING_VARIANTS:
+        return variants
+    sizes = (
+        variants.drop_nulls("district")
+        .group_by("district")
+        .len()
+        .sort("district")
+        .sample(fraction=1.0, shuffle=True, seed=1)
+    )
+    # Kecamatan are taken until they hold `TRAINING_VARIANTS` (the last one crosses it).
+    drawn = sizes.filter((pl.col("len").cum_sum() - pl.col("len")) < TRAINING_VARIANTS)
+    return variants.filter(pl.col("district").is_in(drawn["district"].implode()))
 
 
 def _predict(linker: Linker, variants: int) -> pl.DataFrame:
