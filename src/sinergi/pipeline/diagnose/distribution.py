@@ -61,6 +61,9 @@ MISSED_COLUMNS = (
     "entitlement",
 )
 SUMMARY_KEYS = ("program", "period_key", "area_code", "channel")
+# The order of the payments and missed periods tables.
+PAYMENT_ORDER = ("program", "file_name", "row")
+MISSED_ORDER = ("program", "unit", "due_month")
 SUMMARY_COUNTS = ("payments", "paid_less", "paid_more", "late", "unknown_period", "missed")
 # A rupiah amount this close to the tolerance limit counts as within it (float rounding).
 _EPSILON = 0.005
@@ -132,7 +135,13 @@ def check_distribution(
     Raises:
         PipelineError: the facts lack a field an entitlement expression names.
     """
-    return combined([check_payments(receipts, families, persons, rule_set, sql)], rule_set)
+    paid = check_payments(receipts, families, persons, rule_set, sql)
+    missed, summary = missed_and_summary(paid, rule_set, latest_due(paid.payments))
+    return DistributionCheck(
+        paid.payments.sort(PAYMENT_ORDER, nulls_last=True),
+        missed.sort(MISSED_ORDER, nulls_last=True),
+        summary,
+    )
 
 
 def check_payments(
@@ -144,8 +153,9 @@ def check_payments(
 ) -> Payments:
     """The payments of ``receipts`` checked against the entitlements of ``families``.
 
-    A diagnosis in groups checks each group's payments, then `combined` finds the
-    missed periods of them all (a period is due once any group's lists reach it).
+    A diagnosis in groups checks each group's payments, then `missed_and_summary`
+    finds each group's missed periods once `latest_due` of them all is known (a period
+    is due once any group's lists reach it); `summed` adds the groups' summaries.
     """
     rules = {p.id: p for p in rule_set.programs if p.distribution is not None}
     codes = {code: program for code, program in list_codes(rule_set).items() if program in rules}
@@ -168,41 +178,34 @@ def check_payments(
     return Payments(payment_frame, entitlements)
 
 
-def combined(groups: list[Payments], rule_set: RuleSet) -> DistributionCheck:
-    """The check of every group's payments: theirs, the periods missed and the summary."""
+def latest_due(payments: pl.DataFrame) -> dict[str, int]:
+    """The latest due month that the lists of each program reach: a period is due once
+    they reach its month anywhere."""
+    due = payments.select("program", "due_month").drop_nulls()
+    return dict(due.group_by("program").agg(pl.col("due_month").max()).iter_rows())
+
+
+def missed_and_summary(
+    group: Payments, rule_set: RuleSet, latest: Mapping[str, int]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The periods the group's units missed (due by ``latest``, from `latest_due` of every
+    group) and the group's summary (:attr:`DistributionCheck.summary`)."""
     rules = {p.id: p for p in rule_set.programs if p.distribution is not None}
-    due = pl.concat(
-        [g.payments.select("program", "due_month") for g in groups], how="vertical_relaxed"
-    )
-    # A period is due once the lists of its program reach its month anywhere.
-    latest = dict(due.drop_nulls().group_by("program").agg(pl.col("due_month").max()).iter_rows())
-    missed_parts, summaries = [], []
-    for group in groups:
-        missed = [
-            found
-            for program in sorted(set(group.payments["program"].to_list()))
-            if (
-                found := _missed(
-                    group.payments.filter(pl.col("program") == program),
-                    rules[program],
-                    group.entitlements,
-                    latest.get(program),
-                )
+    missed = [
+        found
+        for program in sorted(set(group.payments["program"].to_list()))
+        if (
+            found := _missed(
+                group.payments.filter(pl.col("program") == program),
+                rules[program],
+                group.entitlements,
+                latest.get(program),
             )
-            is not None
-        ]
-        frame = pl.concat(missed, how="vertical_relaxed") if missed else _empty(_MISSED_SCHEMA)
-        missed_parts.append(frame)
-        summaries.append(_summary(group.payments, frame))
-    payments = pl.concat([g.payments for g in groups], how="vertical_relaxed")
-    return DistributionCheck(
-        payments.sort("program", "file_name", "row", nulls_last=True),
-        pl.concat(missed_parts, how="vertical_relaxed").sort(
-            "program", "unit", "due_month", nulls_last=True
-        ),
-        # A list row may name a desa outside its family's group: its cell is summed again.
-        _summed(pl.concat(summaries, how="vertical_relaxed")),
-    )
+        )
+        is not None
+    ]
+    frame = pl.concat(missed, how="vertical_relaxed") if missed else _empty(_MISSED_SCHEMA)
+    return frame, _summary(group.payments, frame)
 
 
 def _prepared(receipts: pl.DataFrame, codes: dict[str, str]) -> pl.DataFrame:
@@ -393,11 +396,15 @@ def _summary(payments: pl.DataFrame, missed: pl.DataFrame) -> pl.DataFrame:
         _entitled_unknown=pl.lit(False),
     )
     both = pl.concat([from_payments, from_missed.cast(from_payments.schema)])
-    return _summed(both)
+    return summed(both)
 
 
-def _summed(rows: pl.DataFrame) -> pl.DataFrame:
-    """Counts and amounts per summary key; an amount is unknown where any row's is."""
+def summed(rows: pl.DataFrame) -> pl.DataFrame:
+    """Counts and amounts per summary key; an amount is unknown where any row's is.
+
+    Also adds the summaries of several groups: a list row may name a desa outside its
+    family's group, so one cell can be in two groups' summaries.
+    """
     unknown = {
         amount: pl.col(f"_{flag}_unknown") if f"_{flag}_unknown" in rows.columns
         else pl.col(amount).is_null()

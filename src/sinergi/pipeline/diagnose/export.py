@@ -87,9 +87,9 @@ COLUMN_LABELS = {
 
 def summary_lines(run: DiagnosisRun) -> list[tuple[str, str]]:
     """The figures a TKPK meeting starts from, as (label, value) lines in Bahasa Indonesia."""
-    families = run.tables["families"]
+    families = run.counts["families"]
     regency = run.tables["areas"].filter(pl.col("level") == "kabupaten").row(0, named=True)
-    total = max(families.height, 1)
+    total = max(families, 1)
 
     def count(column: str) -> str:
         n = int(regency[column] or 0)
@@ -98,7 +98,7 @@ def summary_lines(run: DiagnosisRun) -> list[tuple[str, str]]:
     lines = [
         ("Wilayah", f"{regency['area_name']} ({regency['area_code']})"),
         ("Tanggal acuan", id_date(run.as_of)),
-        ("Keluarga dalam register", id_number(families.height)),
+        ("Keluarga dalam register", id_number(families)),
         ("Keluarga miskin ekstrem", count("extreme_poor")),
         ("Dasar miskin ekstrem", run.rule_set.settings.extreme_basis),
         ("Keluarga miskin multidimensi", count("multidim_poor")),
@@ -122,15 +122,15 @@ def summary_lines(run: DiagnosisRun) -> list[tuple[str, str]]:
                 f"tidak ada di registri {id_number(program['unregistered'])}",
             )
         )
-    payments = run.tables["payments"]
-    if payments.height:
+    if run.counts["payments"]:
+        payments = run.scan("payments").select(pl.len(), "paid_less", "late").sum().collect()
         lines.append(
             (
                 "Penyaluran",
-                f"{id_number(payments.height)} pembayaran: kurang "
-                f"{id_number(int(payments['paid_less'].sum()))}, terlambat "
-                f"{id_number(int(payments['late'].sum()))}; tidak dibayar pada periodenya "
-                f"{id_number(run.tables['missed_payments'].height)}",
+                f"{id_number(run.counts['payments'])} pembayaran: kurang "
+                f"{id_number(int(payments['paid_less'].item()))}, terlambat "
+                f"{id_number(int(payments['late'].item()))}; tidak dibayar pada periodenya "
+                f"{id_number(run.counts['missed_payments'])}",
             )
         )
     pockets = run.tables["pockets"].head(5)
@@ -217,7 +217,7 @@ def follow_up_rows(run: DiagnosisRun, link_folder: Path) -> pl.DataFrame:
     reason, fitting program and OPD (joined with "; "), so a field officer visits once."""
     names = {p.id: p.name for p in run.rule_set.programs}
     reasons = (
-        run.tables["follow_up"]
+        run.scan("follow_up")
         .with_columns(pl.col("program").replace_strict(names, default=pl.col("program")))
         .group_by("hid", "area_code", maintain_order=True)
         .agg(
@@ -226,12 +226,14 @@ def follow_up_rows(run: DiagnosisRun, link_folder: Path) -> pl.DataFrame:
             .str.join("; "),
             pl.col("opd").unique(maintain_order=True).str.join("; "),
         )
+        .collect()
     )  # fmt: skip
     # Only the families to visit and their heads: a province has millions of persons.
     families = (
-        run.tables["families"]
+        run.scan("families")
         .select("hid", "kk", "head_pid", "desil", pl.col("members_present").alias("members"))
-        .join(reasons.select("hid"), on="hid", how="semi")
+        .join(reasons.lazy().select("hid"), on="hid", how="semi")
+        .collect()
     )
     persons = (
         pl.scan_parquet(link_folder / "persons.parquet")

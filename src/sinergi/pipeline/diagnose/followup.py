@@ -26,6 +26,9 @@ KINDS = {
 }
 
 
+FOLLOW_UP_ORDER = ("area_code", "hid", "kind", "program")
+
+
 def follow_up(
     assessment: Assessment, rule_set: RuleSet, sql: RuleSql | None = None
 ) -> pl.DataFrame:
@@ -64,4 +67,4 @@ def follow_up(
                 pl.lit(flag.opd).alias("opd"),
             )
         )
-    return pl.concat(parts, how="vertical").sort("area_code", "hid", "kind", "program")
+    return pl.concat(parts, how="vertical").sort(FOLLOW_UP_ORDER, nulls_last=True)

@@ -16,6 +16,7 @@ import calendar
 import json
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -28,8 +29,16 @@ from sinergi.lake.engine import Engine
 from sinergi.lake.home import DataHome, current_user, latest_run_folder, read_manifest, write_run
 from sinergi.pipeline.diagnose import facts
 from sinergi.pipeline.diagnose.aggregate import aggregates
-from sinergi.pipeline.diagnose.distribution import check_payments, combined
-from sinergi.pipeline.diagnose.followup import follow_up
+from sinergi.pipeline.diagnose.distribution import (
+    MISSED_ORDER,
+    PAYMENT_ORDER,
+    Payments,
+    check_payments,
+    latest_due,
+    missed_and_summary,
+    summed,
+)
+from sinergi.pipeline.diagnose.followup import FOLLOW_UP_ORDER, follow_up
 from sinergi.pipeline.diagnose.rules import RuleSet, load_rule_set
 from sinergi.pipeline.diagnose.sql import RuleSql
 from sinergi.pipeline.diagnose.status import Assessment, assess, list_codes
@@ -41,9 +50,26 @@ GROUP_FAMILIES = int(os.environ.get("SINERGI_DIAGNOSIS_GROUP", "250000"))
 STAGES = ("Memeriksa aturan", "Membaca register", "Menerapkan aturan", "Merangkum", "Menulis hasil")
 
 
+# Tables of one row per family, person, payment or follow-up: streamed to the run's folder
+# and read from there (`DiagnosisRun.scan`), each in this order (empty: the groups' order).
+REGISTER_TABLES: dict[str, tuple[str, ...]] = {
+    "families": (),
+    "persons": (),
+    "statuses": (),
+    "payments": PAYMENT_ORDER,
+    "missed_payments": MISSED_ORDER,
+    "follow_up": FOLLOW_UP_ORDER,
+}
+
+
 @dataclass(frozen=True)
 class DiagnosisRun:
-    """A finished diagnosis: where it is, what it was based on, and its tables."""
+    """A finished diagnosis: where it is, what it was based on, and its tables.
+
+    ``tables`` holds the tables by area and program (`aggregates` and ``distribution``);
+    the tables of `REGISTER_TABLES`, millions of rows for a province, are read from
+    the folder with `scan`. ``counts`` gives the rows of every table.
+    """
 
     run_id: str
     folder: Path
@@ -51,7 +77,12 @@ class DiagnosisRun:
     as_of: date
     rule_set: RuleSet
     tables: dict[str, pl.DataFrame]
+    counts: dict[str, int]
     seconds: dict[str, float]
+
+    def scan(self, table: str) -> pl.LazyFrame:
+        """A table of the run, read lazily from its folder."""
+        return pl.scan_parquet(self.folder / f"{table}.parquet")
 
 
 def diagnose(
@@ -81,72 +112,110 @@ def diagnose(
     reference = as_of or reference_date(home, link_folder, rule_set.settings.desil_sources)
     sql = RuleSql(engine)
     seen = facts.listed_codes(home, link_folder)
-    parts, checks, follow_ups = [], [], []
-    # One group of kecamatan at a time: a province's records do not fit in memory at once.
-    # Everything about one family (its facts, payments, follow-ups) is found in its group.
-    for hids in facts.family_groups(link_folder, GROUP_FAMILIES):
-        with timer("Membaca register"):
-            inputs = facts.gather(home, link_folder, rule_set.settings, hids)
-            persons, families = facts.base_facts(
-                inputs, rule_set.settings, list_codes(rule_set), reference
-            )
+    with tempfile.TemporaryDirectory(prefix=".diagnosis-", dir=home.root) as scratch_dir:
+        scratch = _Scratch(Path(scratch_dir))
+        entitlements: list[dict[str, pl.DataFrame]] = []
+        latest: dict[str, int] = {}  # per program, the latest due month any group's lists reach
+        listed: tuple[str, ...] = ()
+        # One group of kecamatan at a time: a province's records do not fit in memory at
+        # once. Everything about one family (its facts, payments, follow-ups) is found in
+        # its group, and each group's tables wait on disk.
+        for hids in facts.family_groups(link_folder, GROUP_FAMILIES):
+            with timer("Membaca register"):
+                inputs = facts.gather(home, link_folder, rule_set.settings, hids)
+                persons, families = facts.base_facts(
+                    inputs, rule_set.settings, list_codes(rule_set), reference
+                )
+            with timer("Menerapkan aturan"):
+                part = assess(persons, families, inputs.receipts, rule_set, sql, seen)
+                paid = check_payments(inputs.receipts, part.families, part.persons, rule_set, sql)
+                scratch.add(
+                    families=part.families,
+                    persons=part.persons.drop("nik"),
+                    statuses=part.statuses,
+                    payments=paid.payments,
+                    follow_up=follow_up(part, rule_set, sql),
+                )
+                entitlements.append(paid.entitlements)
+                for program, month in latest_due(paid.payments).items():
+                    latest[program] = max(month, latest.get(program, month))
+                listed = part.listed
+            del inputs, persons, families, part, paid
         with timer("Menerapkan aturan"):
-            part = assess(persons, families, inputs.receipts, rule_set, sql, seen)
-            checks.append(
-                check_payments(inputs.receipts, part.families, part.persons, rule_set, sql)
+            summaries = []
+            for group, group_entitlements in enumerate(entitlements):
+                payments = scratch.read("payments", group)
+                missed, summary = missed_and_summary(
+                    Payments(payments, group_entitlements), rule_set, latest
+                )
+                scratch.add_to(group, missed_payments=missed)
+                summaries.append(summary)
+            del entitlements, payments, missed
+        with timer("Merangkum"):
+            assessment = Assessment(
+                scratch.read("families"), scratch.read("persons"), scratch.read("statuses"), listed
             )
-            follow_ups.append(follow_up(part, rule_set, sql))
-            parts.append(part)
-        del inputs, persons, families, part
-    with timer("Menerapkan aturan"):
-        assessment = _together(parts)
-        del parts
-        distribution = combined(checks, rule_set)
-        del checks
-    with timer("Merangkum"):
-        tables = {
-            "families": assessment.families,
-            "persons": assessment.persons.drop("nik"),
-            "statuses": assessment.statuses,
-            "payments": distribution.payments,
-            "missed_payments": distribution.missed,
-            "distribution": distribution.summary,
-            "follow_up": pl.concat(follow_ups, how="vertical_relaxed").sort(
-                "area_code", "hid", "kind", "program"
-            ),
-            **aggregates(assessment, rule_set),
+            tables = {
+                # A list row may name a desa outside its family's group: its cell is summed again.
+                "distribution": summed(pl.concat(summaries, how="vertical_relaxed")),
+                **aggregates(assessment, rule_set),
+            }
+            del assessment
+        sql.close()
+        streamed = {name: scratch.scan(name, order) for name, order in REGISTER_TABLES.items()}
+        counts = {
+            **{name: frame.select(pl.len()).collect().item() for name, frame in streamed.items()},
+            **{name: table.height for name, table in tables.items()},
         }
-    sql.close()
-    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    manifest = {
-        "run_id": run_id,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "user": user or current_user(),
-        "sinergi_version": __version__,
-        "link_run": link_folder.name,
-        "as_of": reference.isoformat(),
-        "rules": rule_set.versions(),
-        "listed_programs": list(assessment.listed),
-        "extreme_basis": rule_set.settings.extreme_basis,
-        "engine": engine,
-        "counts": {name: table.height for name, table in tables.items()},
-        "seconds": timer.seconds,  # up to writing
-    }
-    with timer("Menulis hasil"):
-        folder = write_run(home, "diagnostics", run_id, tables, manifest)
+        run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        manifest = {
+            "run_id": run_id,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "user": user or current_user(),
+            "sinergi_version": __version__,
+            "link_run": link_folder.name,
+            "as_of": reference.isoformat(),
+            "rules": rule_set.versions(),
+            "listed_programs": list(listed),
+            "extreme_basis": rule_set.settings.extreme_basis,
+            "engine": engine,
+            "counts": counts,
+            "seconds": timer.seconds,  # up to writing
+        }
+        with timer("Menulis hasil"):
+            folder = write_run(home, "diagnostics", run_id, {**streamed, **tables}, manifest)
     return DiagnosisRun(
-        run_id, folder, link_folder.name, reference, rule_set, tables, timer.seconds
+        run_id, folder, link_folder.name, reference, rule_set, tables, counts, timer.seconds
     )
 
 
-def _together(parts: list[Assessment]) -> Assessment:
-    """One assessment from those of several groups of families."""
+class _Scratch:
+    """Each group's tables, one Parquet file per table and group, in a scratch folder."""
 
-    def stacked(table: str) -> pl.DataFrame:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.groups = 0
+
+    def add(self, **tables: pl.DataFrame) -> None:
+        self.add_to(self.groups, **tables)
+        self.groups += 1
+
+    def add_to(self, group: int, **tables: pl.DataFrame) -> None:
+        for name, table in tables.items():
+            table.write_parquet(self.folder / f"{name}-{group}.parquet")
+
+    def read(self, name: str, group: int | None = None) -> pl.DataFrame:
+        if group is not None:
+            return pl.read_parquet(self.folder / f"{name}-{group}.parquet")
+        return self.scan(name, ()).collect()
+
+    def scan(self, name: str, order: tuple[str, ...]) -> pl.LazyFrame:
         # A column all empty in one group is typed Null there.
-        return pl.concat([getattr(part, table) for part in parts], how="vertical_relaxed")
-
-    return Assessment(stacked("families"), stacked("persons"), stacked("statuses"), parts[0].listed)
+        frames = [
+            pl.scan_parquet(self.folder / f"{name}-{group}.parquet") for group in range(self.groups)
+        ]
+        stacked = pl.concat(frames, how="vertical_relaxed")
+        return stacked.sort(order, nulls_last=True) if order else stacked
 
 
 def reference_date(home: DataHome, link_folder: Path, desil_sources: tuple[str, ...]) -> date:
@@ -184,4 +253,7 @@ def latest_diagnosis(home: DataHome) -> Path | None:
 def assessment_of(run: DiagnosisRun) -> Assessment:
     """The family, person and status tables of a run, as one assessment."""
     listed = tuple(run.tables["programs"].filter(pl.col("listed"))["program"].to_list())
-    return Assessment(run.tables["families"], run.tables["persons"], run.tables["statuses"], listed)
+    families, persons, statuses = (
+        run.scan(t).collect() for t in ("families", "persons", "statuses")
+    )
+    return Assessment(families, persons, statuses, listed)

@@ -99,7 +99,7 @@ def link_and_diagnose(run_id: int) -> dict[str, Any]:
         "link_counts": linked.counts,
         "diagnosis_run": diagnosis.run_id,
         "as_of": diagnosis.as_of.isoformat(),
-        "families": diagnosis.tables["families"].height,
+        "families": diagnosis.counts["families"],
     }
     run.record(status=Status.DONE, progress=100, message=gettext_noop("Selesai"), summary=summary)
     return {"status": Status.DONE, **summary}
