@@ -93,18 +93,18 @@ def test_a_regency_is_linked_in_its_partition_as_if_it_were_alone(
     assert _clusters(whole.folder, DOMPU) == _clusters(dompu.folder, DOMPU)
 
 
-def test_pairs_scored_in_chunks_are_the_pairs_scored_at_once(
+def test_pairs_scored_in_slices_are_the_pairs_scored_at_once(
     province: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     home = DataHome(tmp_path / "dompu")
     import_files([province / DOMPU / "sources"], home=home, scope=DOMPU)
     whole = link_run.link(home)
-    monkeypatch.setattr(link_run, "PREDICT_CHUNK_VARIANTS", 300)  # three chunks a side
-    chunked = link_run.link(home)
-    assert chunked.counts == whole.counts
+    monkeypatch.setattr(link_run, "PREDICT_SLICE_PAIRS", 200)  # several slices
+    sliced = link_run.link(home)
+    assert sliced.counts == whole.counts
     columns = ["record_key_l", "record_key_r", "match_probability", "basis", "status"]
     links = [
-        pl.read_parquet(run.folder / "links.parquet", columns=columns) for run in (whole, chunked)
+        pl.read_parquet(run.folder / "links.parquet", columns=columns) for run in (whole, sliced)
     ]
     assert_frame_equal(links[0], links[1], check_row_order=False)
-    assert _clusters(chunked.folder, DOMPU) == _clusters(whole.folder, DOMPU)
+    assert _clusters(sliced.folder, DOMPU) == _clusters(whole.folder, DOMPU)

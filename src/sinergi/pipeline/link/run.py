@@ -57,11 +57,12 @@ DUCKDB_MEMORY = os.environ.get("SINERGI_DUCKDB_MEMORY", "2GB")
 U_SAMPLE_ROWS = 2000
 # A partition of padanan holds whole regencies up to about this many records.
 PARTITION_RECORDS = int(os.environ.get("SINERGI_PADANAN_PARTITION", "2000000"))
-# Pairs are scored in chunks of about this many variants a side, so that the largest
-# regency's pairs never meet in the engine at once: at 4 million (2 x 2 chunks for
-# 6.3 million variants) DuckDB ran out of its memory. Every chunk joins the whole table
-# again (577,000 variants: 10 s in one chunk, 45 s in 5 x 5), so chunks cost time.
-PREDICT_CHUNK_VARIANTS = 1_500_000
+# The blocked pairs (their ids, found once) are scored in slices of about this many, so
+# that DuckDB never compares a large regency's pairs all at once (it ran out of its
+# memory on 6 million variants' pairs). Splink's own chunks (a hash of the records on
+# each side) join the whole table again for every chunk: 577,000 variants took 10 s
+# in one chunk and 45 s in 5 x 5.
+PREDICT_SLICE_PAIRS = int(os.environ.get("SINERGI_PADANAN_SLICE", "5000000"))
 # EM learns from the pairs of whole kecamatan, drawn at random, holding about this many
 # variants; a larger partition adds pairs, not knowledge (each kecamatan's pairs are
 # alike), and training on all of a 2-million-record partition took a minute.
@@ -268,7 +269,7 @@ def _score(
     with timer("Melatih model"):
         linker, api = _trained_linker(variants, engine, spill)
     with timer("Membandingkan pasangan"):
-        pairs = _predict(linker, variants.height)
+        pairs = _predict(linker, api, engine)
         edges = _classify(pairs, decided, keys)
     with timer("Mengelompokkan"):
         clusters = _cluster(api, variants, edges)
@@ -388,14 +389,33 @@ def _training_sample(variants: pl.DataFrame) -> pl.DataFrame:
     return variants.filter(pl.col("district").is_in(drawn["district"].implode()))
 
 
-def _predict(linker: Linker, variants: int) -> pl.DataFrame:
+def _predict(linker: Linker, api: DatabaseAPI[Any], engine: Engine) -> pl.DataFrame:
     """The scored pairs: ids, weight, probability and the level of each comparison."""
-    # A large regency's pairs are scored in chunks (each pair in exactly one), so that
-    # the engine never joins all of them at once: DuckDB ran out of its memory on 6 million.
-    chunks = -(-variants // PREDICT_CHUNK_VARIANTS)
-    predicted = linker.inference.predict(
-        threshold_match_probability=0.01, num_chunks_left=chunks, num_chunks_right=chunks
-    )
+    if engine == "spark":  # Spark spreads the pairs over its executors itself
+        return _scored(linker.inference.predict(threshold_match_probability=0.01))
+    connection = api.duckdb_con
+    blocked = linker.inference.compute_blocked_pairs_for_predict()
+    pairs = connection.sql(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()[0][0]
+    slices = max(1, -(-pairs // PREDICT_SLICE_PAIRS))
+    scored = []
+    for index in range(slices):
+        connection.execute(
+            f"CREATE OR REPLACE TABLE pair_slice AS SELECT * FROM {blocked.physical_name} "
+            f"WHERE hash(join_key_l) % {slices} = {index}"
+        )
+        linker.table_management.register_blocked_pairs_for_predict(
+            api.table_to_splink_dataframe("pair_slice", "pair_slice")
+        )
+        predicted = linker.inference.predict(threshold_match_probability=0.01)
+        scored.append(_scored(predicted))
+        predicted.drop_table_from_database_and_remove_from_cache()
+    connection.execute("DROP TABLE pair_slice")
+    blocked.drop_table_from_database_and_remove_from_cache()
+    # The same order however many slices there were.
+    return pl.concat(scored).sort("unique_id_l", "unique_id_r")
+
+
+def _scored(predicted: SplinkDataFrame) -> pl.DataFrame:
     names = [c.unquote().name for c in predicted.columns]
     wanted = [n for n in names if n.startswith(("gamma_", "unique_id", "match_"))]
     return _polars(predicted, wanted).with_columns(pl.col("^gamma_.*$").cast(pl.Int8))
