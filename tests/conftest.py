@@ -10,6 +10,7 @@ import pytest
 from sinergi.synth.build import SynthResult, synthesize
 from sinergi.synth.config import SynthConfig, default_calibration
 from sinergi.synth.programs import Amounts
+from sinergi.synth.province import synthesize_province
 
 SMALL_PERSONS = 2000
 
@@ -42,3 +43,11 @@ def small_regency(tmp_path_factory: pytest.TempPathFactory) -> SynthResult:
 def medium_regency(tmp_path_factory: pytest.TempPathFactory) -> SynthResult:
     """A 40,000-person Dompu for statistical properties that need more households."""
     return build_small_regency(tmp_path_factory.mktemp("synth") / "dompu40k", persons=40_000)
+
+
+@pytest.fixture(scope="session")
+def small_province(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """All ten NTB regencies (province 52) with 2,500 persons, as `sinergi synth --province`."""
+    out = tmp_path_factory.mktemp("province") / "ntb"
+    synthesize_province("52", 2_500, 3, out, workers=2)
+    return out

@@ -495,7 +495,7 @@ def diagnose_(
             run = diagnose(
                 data_home, rules_dir=rules, as_of=reference, user=who, stage=stage, engine=chosen
             )
-        workbook = export_workbook(
+        workbook, *follow_up_books = export_workbook(
             data_home, run, reveal_identifiers=reveal_identifiers, user=who, reason=reason
         )
         quality = (
@@ -522,6 +522,7 @@ def diagnose_(
                     "run_id": run.run_id,
                     "folder": str(run.folder),
                     "workbook": str(workbook),
+                    "follow_up_workbooks": [str(book) for book in follow_up_books],
                     "seconds": run.seconds,
                     "summary": dict(lines),
                     "quality": quality,
@@ -539,6 +540,11 @@ def diagnose_(
         _print_diagnosis_quality(quality)
     console.print(f"Hasil: {run.folder}")
     console.print(f"Buku kerja: {workbook}")
+    if follow_up_books:
+        console.print(
+            f"Daftar tindak lanjut per kabupaten/kota ({len(follow_up_books)} buku kerja): "
+            f"{follow_up_books[0].parent}"
+        )
 
 
 def _print_diagnosis_quality(quality: dict[str, Any]) -> None:

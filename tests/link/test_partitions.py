@@ -14,17 +14,14 @@ from sinergi.lake.home import DataHome
 from sinergi.pipeline.ingest.run import import_files
 from sinergi.pipeline.link import run as link_run
 from sinergi.pipeline.link.records import load_records, split_records
-from sinergi.synth.province import synthesize_province
 
 DOMPU = "52.05"
 NTB = [a.code for a in wilayah.children("52") if a.level is wilayah.Level.REGENCY]
 
 
 @pytest.fixture(scope="module")
-def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("partitions") / "ntb"
-    synthesize_province("52", 2_500, 3, out, workers=2)
-    return out
+def province(small_province: Path) -> Path:
+    return small_province
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,8 @@ Sheets, in order: "Ringkasan" (title, notes, summary lines), one sheet per
 aggregate table, "Daftar desa" (an index of the follow-up lists, with links),
 then one "TL <desa>" sheet per desa listing families by name and address for
 field officers, with empty "Hasil tindak lanjut" and "Tanggal" columns to fill.
+A workbook without follow-up rows (a province's, whose lists go to one workbook
+per regency) has no index and no desa sheets.
 
 The aggregate tables arrive already k-anonymity suppressed: a null in a numeric
 column is a hidden small count and is written as ``suppressed_label``. NIK and
@@ -81,7 +83,7 @@ def write_diagnostics_workbook(
     title: str,
     summary: Sequence[tuple[str, str]],
     tables: Mapping[str, tuple[str, pl.DataFrame]],
-    follow_up: pl.DataFrame,
+    follow_up: pl.DataFrame | None,
     reveal_identifiers: bool,
     suppressed_label: str = "<5",
     column_labels: Mapping[str, str] | None = None,
@@ -91,15 +93,16 @@ def write_diagnostics_workbook(
     ``tables`` maps a sheet name to (description sentence, aggregate frame);
     ``column_labels`` maps their English column names to Indonesian headers
     (unknown names are shown as they are). ``follow_up`` has `FOLLOW_UP_COLUMNS`,
-    one row per family and reason.
+    one row per family and reason; without it (None) the workbook has no index and
+    no desa sheets.
     """
-    missing = [c for c in FOLLOW_UP_COLUMNS if c not in follow_up.columns]
+    missing = [c for c in FOLLOW_UP_COLUMNS if follow_up is not None and c not in follow_up.columns]
     if missing:
         raise ValueError(f"follow_up lacks columns {missing}")
     labels = column_labels or {}
     taken: set[str] = {SUMMARY_SHEET.casefold(), INDEX_SHEET.casefold()}
     table_sheets = {sheet_name(name, taken): entry for name, entry in tables.items()}
-    desas = _desa_index(follow_up, taken)
+    desas = _desa_index(follow_up, taken) if follow_up is not None else None
 
     # constant_memory keeps one row per sheet in memory and the rest in temporary
     # files; those go to a private folder so a failure does not leave them behind.
@@ -120,21 +123,23 @@ def write_diagnostics_workbook(
             table_sheets=table_sheets,
             reveal_identifiers=reveal_identifiers,
             suppressed_label=suppressed_label,
+            with_follow_up=follow_up is not None,
         )
         for name, (description, frame) in table_sheets.items():
             write_table(
                 book.add_worksheet(name), styles, description, frame, labels, suppressed_label
             )
-        _write_index(book.add_worksheet(INDEX_SHEET), styles, desas)
-        groups = follow_up.partition_by("desa_code", as_dict=True, maintain_order=True)
-        for desa in desas.iter_rows(named=True):
-            _write_desa(
-                book.add_worksheet(desa["sheet"]),
-                styles,
-                desa,
-                groups[(desa["desa_code"],)],
-                reveal_identifiers,
-            )
+        if follow_up is not None and desas is not None:
+            _write_index(book.add_worksheet(INDEX_SHEET), styles, desas)
+            groups = follow_up.partition_by("desa_code", as_dict=True, maintain_order=True)
+            for desa in desas.iter_rows(named=True):
+                _write_desa(
+                    book.add_worksheet(desa["sheet"]),
+                    styles,
+                    desa,
+                    groups[(desa["desa_code"],)],
+                    reveal_identifiers,
+                )
         book.close()
 
 
@@ -147,6 +152,7 @@ def _write_summary(
     table_sheets: Mapping[str, tuple[str, pl.DataFrame]],
     reveal_identifiers: bool,
     suppressed_label: str,
+    with_follow_up: bool,
 ) -> None:
     sheet.set_column(0, 0, 40)
     sheet.set_column(1, 1, 90)
@@ -163,12 +169,13 @@ def _write_summary(
         f'Jumlah yang kecil tidak ditampilkan dan ditulis "{suppressed_label}" '
         "agar keluarga tidak dapat dikenali dari tabel.",
     )
-    sheet.write_string(
-        4,
-        0,
-        f'Lembar "{DESA_PREFIX}…" berisi nama dan alamat keluarga: {CONFIDENTIAL}',
-        styles.red,
-    )
+    if with_follow_up:
+        sheet.write_string(
+            4,
+            0,
+            f'Lembar "{DESA_PREFIX}…" berisi nama dan alamat keluarga: {CONFIDENTIAL}',
+            styles.red,
+        )
     row = 6
     for label, value in summary:
         sheet.write_string(row, 0, label, styles.bold)

@@ -8,13 +8,19 @@ every revealing export is recorded.
 
 from __future__ import annotations
 
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import polars as pl
+import polars.selectors as cs
 
 from sinergi.domain import wilayah
 from sinergi.lake.audit import authorise_reveal, record_reveal
-from sinergi.lake.home import DataHome
+from sinergi.lake.home import DataHome, write_atomically
 from sinergi.pipeline.diagnose.aggregate import (
     count_columns,
     rate_numerators,
@@ -85,10 +91,20 @@ COLUMN_LABELS = {
 }
 
 
+def _region(run: DiagnosisRun) -> dict[str, Any]:
+    """The counts of the whole run: its regency's row, or the sum of several (a province)."""
+    regencies = run.tables["areas"].filter(pl.col("level") == "kabupaten")
+    if regencies.height == 1:
+        return regencies.row(0, named=True)
+    province = str(regencies["area_code"][0])[:2]
+    counts = regencies.select(cs.numeric().sum()).row(0, named=True)
+    return {**counts, "area_code": province, "area_name": wilayah.name_or_code(province)}
+
+
 def summary_lines(run: DiagnosisRun) -> list[tuple[str, str]]:
     """The figures a TKPK meeting starts from, as (label, value) lines in Bahasa Indonesia."""
     families = run.counts["families"]
-    regency = run.tables["areas"].filter(pl.col("level") == "kabupaten").row(0, named=True)
+    regency = _region(run)
     total = max(families, 1)
 
     def count(column: str) -> str:
@@ -152,8 +168,15 @@ def export_workbook(
     reveal_identifiers: bool = False,
     user: str,
     reason: str | None = None,
-) -> Path:
-    """Write the regency workbook; revealing identifiers needs authorisation and is recorded."""
+) -> list[Path]:
+    """Write the workbook of a run: summary, aggregate sheets and follow-up lists per desa.
+
+    A run over several regencies (a province) has millions of families to visit: its
+    workbook keeps the summary and aggregates, and the follow-up lists go to one
+    workbook per regency, written side by side (one process per CPU core) into a
+    folder beside it, all or none. Revealing identifiers needs authorisation and is
+    recorded. Returns the paths written, the workbook first.
+    """
     if reveal_identifiers:
         authorise_reveal(home, user, reason)
     k = run.rule_set.settings.k_anonymity
@@ -174,13 +197,22 @@ def export_workbook(
     rows = follow_up_rows(run, home.root / "linked" / run.link_run)
     path = workbook_path(home, run, reveal_identifiers)
     path.parent.mkdir(parents=True, exist_ok=True)
-    regency = run.tables["areas"].filter(pl.col("level") == "kabupaten")["area_name"][0]
+    summary = summary_lines(run)
+    several = run.tables["areas"].filter(pl.col("level") == "kabupaten").height > 1
+    written = [path]
+    if several:
+        folder = path.with_name(f"{path.stem}_tindak_lanjut")
+        summary.append(
+            ("Daftar tindak lanjut", f"satu buku kerja per kabupaten/kota: {folder.name}")
+        )
+        _write_follow_up_books(folder, _regency_books(rows), reveal_identifiers, k)
+        written += sorted(folder.iterdir())
     write_diagnostics_workbook(
         path,
-        title=f"Diagnosis sasaran {regency}",
-        summary=summary_lines(run),
+        title=f"Diagnosis sasaran {_region(run)['area_name']}",
+        summary=summary,
         tables=tables,
-        follow_up=rows,
+        follow_up=None if several else rows,
         reveal_identifiers=reveal_identifiers,
         suppressed_label=f"<{k}",
         column_labels=COLUMN_LABELS,
@@ -193,11 +225,57 @@ def export_workbook(
                 "reason": reason,
                 "diagnosis_run": run.run_id,
                 "file": str(path),
+                "files": [str(p) for p in written],
                 "families": rows["hid"].n_unique(),
                 "rows": rows.height,
             },
         )
-    return path
+    return written
+
+
+def _regency_books(rows: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The follow-up rows by the regency of their desa ("" for rows without one)."""
+    regency = pl.col("desa_code").str.slice(0, 5).fill_null("").alias("_regency")
+    parts = rows.with_columns(regency).partition_by("_regency", as_dict=True, include_key=False)
+    return {str(key[0]): part for key, part in sorted(parts.items())}
+
+
+def _write_follow_up_books(
+    folder: Path, books: dict[str, pl.DataFrame], reveal: bool, k: int
+) -> None:
+    """One follow-up workbook per regency in ``folder``, written side by side."""
+    with (
+        tempfile.TemporaryDirectory(prefix="sinergi-follow-up-") as handed,
+        write_atomically(folder) as partial,
+    ):
+        partial.mkdir()
+        jobs = []
+        for code, rows in books.items():
+            source = Path(handed) / f"{code or 'none'}.parquet"
+            rows.write_parquet(source)
+            name = wilayah.name_or_code(code) if code else "tanpa kode desa"
+            stem = code.replace(".", "") if code else "tanpa_wilayah"
+            jobs.append((partial / f"tindak_lanjut_{stem}.xlsx", name, source, reveal, f"<{k}"))
+        workers = min(len(jobs), os.cpu_count() or 1)
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            list(pool.map(_write_follow_up_book, jobs))
+
+
+def _write_follow_up_book(job: tuple[Path, str, Path, bool, str]) -> None:
+    path, name, source, reveal, suppressed_label = job
+    rows = pl.read_parquet(source)
+    write_diagnostics_workbook(
+        path,
+        title=f"Daftar tindak lanjut {name}",
+        summary=[
+            ("Wilayah", name),
+            ("Keluarga yang perlu ditindaklanjuti", id_number(rows["hid"].n_unique())),
+        ],
+        tables={},
+        follow_up=rows,
+        reveal_identifiers=reveal,
+        suppressed_label=suppressed_label,
+    )
 
 
 def _unlisted(programs: pl.DataFrame, k: int) -> str:
