@@ -6,14 +6,17 @@ import json
 from pathlib import Path
 
 import polars as pl
+import pytest
 import python_calamine
 from typer.testing import CliRunner
 
 from sinergi.cli import app
 from sinergi.domain import wilayah
 from sinergi.lake.home import DataHome
+from sinergi.pipeline.diagnose.export import _write_follow_up_books
 from sinergi.pipeline.ingest.run import import_files
 from sinergi.pipeline.link.run import link
+from sinergi.reports.diagnostics_workbook import FOLLOW_UP_COLUMNS
 
 NTB = sorted(a.code for a in wilayah.children("52") if a.level is wilayah.Level.REGENCY)
 
@@ -48,3 +51,16 @@ def test_a_province_lists_its_follow_ups_in_one_workbook_per_regency(
         )
         if "tanpa_wilayah" not in book.name:
             assert len(desa_sheets) == codes["area_code"].n_unique()
+
+
+def test_a_failing_regency_book_leaves_no_folder(tmp_path: Path) -> None:
+    rows = pl.DataFrame(
+        {column: ["1"] for column in FOLLOW_UP_COLUMNS}
+        | {"desa_code": ["52.01.01.2001"], "desil": [1], "members": [3]}
+    )
+    folder = tmp_path / "diagnosis_run_tindak_lanjut"
+    books = {"52.01": rows, "52.02": rows.drop("kk")}  # the second book cannot be written
+    with pytest.raises(ValueError, match="kk"):
+        _write_follow_up_books(folder, books, reveal=False, k=5)
+    assert not folder.exists()
+    assert list(tmp_path.iterdir()) == []  # no partial folder either

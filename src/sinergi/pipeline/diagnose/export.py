@@ -91,9 +91,13 @@ COLUMN_LABELS = {
 }
 
 
+def _regencies(run: DiagnosisRun) -> pl.DataFrame:
+    return run.tables["areas"].filter(pl.col("level") == "kabupaten")
+
+
 def _region(run: DiagnosisRun) -> dict[str, Any]:
     """The counts of the whole run: its regency's row, or the sum of several (a province)."""
-    regencies = run.tables["areas"].filter(pl.col("level") == "kabupaten")
+    regencies = _regencies(run)
     if regencies.height == 1:
         return regencies.row(0, named=True)
     province = str(regencies["area_code"][0])[:2]
@@ -139,7 +143,7 @@ def summary_lines(run: DiagnosisRun) -> list[tuple[str, str]]:
             )
         )
     if run.counts["payments"]:
-        payments = run.scan("payments").select(pl.len(), "paid_less", "late").sum().collect()
+        payments = run.scan("payments").select("paid_less", "late").sum().collect()
         lines.append(
             (
                 "Penyaluran",
@@ -198,7 +202,7 @@ def export_workbook(
     path = workbook_path(home, run, reveal_identifiers)
     path.parent.mkdir(parents=True, exist_ok=True)
     summary = summary_lines(run)
-    several = run.tables["areas"].filter(pl.col("level") == "kabupaten").height > 1
+    several = _regencies(run).height > 1
     written = [path]
     if several:
         folder = path.with_name(f"{path.stem}_tindak_lanjut")
