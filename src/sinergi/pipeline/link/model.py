@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from splink import block_on
+from splink.blocking_rule_library import CustomRule
 from splink.internals.dialects import SplinkDialect
 
 __all__ = [
@@ -67,7 +68,14 @@ BLOCKING_RULES = (
     block_on("nik_area", "substr(nik, 9, 4)", "nik_serial", "name_phonetic"),
     block_on("nik_area", "substr(nik, 7, 2)", "nik_serial", "name_phonetic"),
     block_on("kk"),
-    block_on("name_phonetic", "village"),
+    # Namesakes of one village born the same year meet through the next rule; here
+    # only those whose day and month agree (a mistyped year) or whose date is unknown.
+    # All namesakes of a village were 56% of the pairs of a regency of 400,000 persons
+    # and gave 0.03% of its accepted links.
+    CustomRule(
+        "l.name_phonetic = r.name_phonetic AND l.village = r.village"
+        " AND (l.birth_md IS NULL OR r.birth_md IS NULL OR l.birth_md = r.birth_md)"
+    ),
     block_on("name_phonetic", "birth_year", "district"),
 )
 
@@ -96,8 +104,26 @@ def _null(*columns: str) -> dict[str, Any]:
 _ELSE = _level("ELSE", "lainnya")
 
 
+def _one_edit_apart(dl: str) -> str:
+    """SQL: the two NIKs are at most one edit apart (Damerau–Levenshtein <= 1).
+
+    The edit distance is the dearest part of scoring on both engines, and most
+    scored pairs share a serial (0001). The test before it is one every pair one
+    edit apart passes, so it changes no level, only how often the distance runs:
+    in two 16-digit NIKs a substitution or a transposition of neighbours leaves
+    the first eight digits equal, the last eight, or (at digits 8–9) the first
+    seven and the last seven.
+    """
+    halves = (
+        "substr(nik_l, 1, 8) = substr(nik_r, 1, 8) OR substr(nik_l, 9, 8) = substr(nik_r, 9, 8)"
+        " OR (substr(nik_l, 1, 7) = substr(nik_r, 1, 7)"
+        " AND substr(nik_l, 10, 7) = substr(nik_r, 10, 7))"
+    )
+    return f"(length(nik_l) <> 16 OR length(nik_r) <> 16 OR {halves}) AND {dl}(nik_l, nik_r) <= 1"
+
+
 def _nik(dialect: SplinkDialect) -> dict[str, Any]:
-    dl = dialect.damerau_levenshtein_function_name
+    one_edit = _one_edit_apart(dialect.damerau_levenshtein_function_name)
     u = FIXED_NIK_U
     return {
         "output_column_name": "nik",
@@ -115,12 +141,11 @@ def _nik(dialect: SplinkDialect) -> dict[str, Any]:
             # in 1971 and 1973 on the same day have NIKs one digit apart in the date
             # part far more often than two persons born the same day in two areas.
             _level(
-                "nik_date_l = nik_date_r AND nik_serial_l = nik_serial_r"
-                f" AND {dl}(nik_l, nik_r) <= 1",
+                f"nik_date_l = nik_date_r AND nik_serial_l = nik_serial_r AND {one_edit}",
                 "beda satu digit di kode wilayah",
             ),
             _level(
-                f"nik_serial_l = nik_serial_r AND {dl}(nik_l, nik_r) <= 1",
+                f"nik_serial_l = nik_serial_r AND {one_edit}",
                 "beda satu digit di kode tanggal lahir",
             ),
             _level(

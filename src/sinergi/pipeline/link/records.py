@@ -248,12 +248,10 @@ def _as_records(data: pl.DataFrame, manifest: dict[str, Any]) -> pl.DataFrame:
 
 def _digests(source: str, content: pl.Expr) -> pl.Expr:
     """A 16-hex-digit digest of each row's source and content: the stem of its record key."""
+    prefix, blake2b = f"{source}\x1e".encode(), hashlib.blake2b
     return content.map_batches(
         lambda texts: pl.Series(
-            [
-                hashlib.blake2b(f"{source}\x1e{text}".encode(), digest_size=8).hexdigest()
-                for text in texts
-            ],
+            [blake2b(prefix + text.encode(), digest_size=8).hexdigest() for text in texts],
             dtype=pl.String,
         ),
         return_dtype=pl.String,
