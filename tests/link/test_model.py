@@ -1,12 +1,15 @@
-"""The padanan model's SQL: the cheap test in front of the NIK edit distance changes no level."""
+"""The padanan model's SQL: which records become candidate pairs, and the NIK edit test."""
 
 from __future__ import annotations
 
 import random
+from datetime import date
 
 import duckdb
+import polars as pl
+from splink import DuckDBAPI, Linker
 
-from sinergi.pipeline.link.model import _one_edit_apart
+from sinergi.pipeline.link.model import _one_edit_apart, settings
 
 
 def _edits(nik: str) -> list[str]:
@@ -40,3 +43,44 @@ def test_the_guard_keeps_every_pair_one_edit_apart_and_only_those() -> None:
     ).fetchall()[0]
     assert disagreeing == 0
     assert guarded == plain > len(niks) * 40  # the one-edit pairs were there to be kept
+
+
+def test_namesakes_of_a_village_meet_when_a_year_is_mistyped_or_a_date_unknown() -> None:
+    # Five records without NIK or KK: only the name sound and the place can pair them.
+    births = {
+        "A": date(1990, 5, 17),
+        "B": date(1991, 5, 17),  # A's year mistyped
+        "C": date(1985, 2, 3),  # another namesake of the village
+        "D": None,  # date unknown
+        "E": date(1990, 5, 17),  # A's namesake born the same year, next village
+    }
+    villages = {"E": "5205012002"}
+    rows = [
+        {
+            "unique_id": index,
+            "name_norm": "SITI AMINAH",
+            "name_compact": "SITIAMINAH",
+            "name_phonetic": "STAMN",
+            "first_token": "SITI",
+            "sex": "P",
+            "birth_date": born,
+            "birth_year": born.year if born else None,
+            "birth_md": born.strftime("%m-%d") if born else None,
+            "birth_dm": born.strftime("%d-%m") if born else None,
+            "village": villages.get(label, "5205012001"),
+            "district": "520501",
+            "rt": "1",
+            "rw": "2",
+            "nik_has_birth": False,
+        }
+        for index, (label, born) in enumerate(births.items())
+    ]
+    empty = ("nik", "kk", "patronym", "mother_norm", "nik_area", "nik_date", "nik_serial", "nik15")
+    variants = pl.DataFrame(rows).with_columns(pl.lit(None, pl.String).alias(c) for c in empty)
+    api = DuckDBAPI()
+    linker = Linker(api.register(variants.to_arrow()), settings("duckdb"))
+    blocked = linker.inference.compute_blocked_pairs_for_predict().as_pandas_dataframe()
+    labels = list(births)
+    pairs = {labels[int(left)] + labels[int(right)] for left, right in
+             zip(blocked["join_key_l"], blocked["join_key_r"], strict=True)}  # fmt: skip
+    assert pairs == {"AB", "AD", "BD", "CD", "AE"}
