@@ -105,3 +105,16 @@ def test_pairs_scored_in_slices_are_the_pairs_scored_at_once(
     ]
     assert_frame_equal(links[0], links[1], check_row_order=False)
     assert _clusters(sliced.folder, DOMPU) == _clusters(whole.folder, DOMPU)
+
+
+def test_spark_links_a_province_in_partitions_as_duckdb_does(
+    province_home: DataHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One Spark session serves every partition: each must start with a clean slate.
+    monkeypatch.setattr(link_run, "PARTITION_RECORDS", load_records(province_home).height // 3)
+    duck, spark = (link_run.link(province_home, engine=e) for e in ("duckdb", "spark"))
+    manifest = json.loads((spark.folder / "manifest.json").read_text())
+    assert len(manifest["partitions"]) >= 3
+    assert spark.counts == duck.counts
+    for regency in NTB:
+        assert _clusters(spark.folder, regency) == _clusters(duck.folder, regency)

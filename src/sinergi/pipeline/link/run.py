@@ -337,8 +337,10 @@ def _trained_linker(
     # u from every pair of a sample drawn here, not by the engine: engines sample (hash)
     # differently, and both must reach the same model.
     sample = variants.sample(min(U_SAMPLE_ROWS, variants.height), seed=1)
+    # Tables named by Splink: one Spark session serves every partition of a province,
+    # and Splink may replace its own names, never a name given to it.
     u_linker = Linker(
-        api.register(_table(sample, engine), table_name="variants_u_sample"),
+        api.register(_table(sample, engine)),
         settings(engine, without=empty),
         log_level=logging.ERROR,
     )
@@ -346,7 +348,7 @@ def _trained_linker(
     u_linker.training.estimate_u_using_random_sampling(
         max_pairs=float(U_SAMPLE_ROWS) ** 2, min_count_per_level=None, num_chunks=1
     )
-    table = api.register(_table(variants, engine), table_name="variants")
+    table = api.register(_table(variants, engine))
     linker = Linker(table, u_linker.misc.save_model_to_json(), log_level=logging.ERROR)
     # The prior comes from pairs sharing a NIK (an exact NIK join finds about 70%
     # of true pairs); with no such pair the settings' default stays.
@@ -355,7 +357,7 @@ def _trained_linker(
     # The prior above needs the whole table; EM only pairs like those it will score.
     training = _training_sample(variants)
     if training.height < variants.height:
-        table_for_em = api.register(_table(training, engine), table_name="variants_training")
+        table_for_em = api.register(_table(training, engine))
         linker = Linker(table_for_em, linker.misc.save_model_to_json(), log_level=logging.ERROR)
     for rule in TRAINING_BLOCKS:
         try:
