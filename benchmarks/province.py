@@ -71,7 +71,45 @@ def main() -> None:
               f"{max(peak for _, _, peak, _ in rows):9,.0f}")  # fmt: skip
     if len(results) > 1:
         counts = list(results.values())
-        print("\nsame register on every engine:", all(c == counts[0] for c in counts))
+        print("\nsame counts on every engine:", all(c == counts[0] for c in counts))
+        homes = [args.work / f"home-{engine}" for engine in results]
+        print("same register on every engine:", same_register(homes))
+
+
+def same_register(homes: list[Path]) -> bool:
+    """Whether the latest padanan runs of ``homes`` group the same records into the same
+    persons and families and give their links the same decisions.
+
+    Ids are names only, so each record is labelled by the smallest record key of its
+    person and of its family, as the parity test compares them.
+    """
+    import polars as pl
+
+    from sinergi.lake.home import DataHome
+    from sinergi.pipeline.link.run import latest_run
+
+    def register(home: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+        folder = latest_run(DataHome(home))
+        assert folder is not None, f"no padanan run in {home}"
+        key = pl.col("record_key")
+        records = (
+            pl.scan_parquet(folder / "records.parquet")
+            .select(
+                key, key.min().over("pid").alias("person"), key.min().over("hid").alias("family")
+            )
+            .sort("record_key")
+            .collect()
+        )
+        links = (
+            pl.scan_parquet(folder / "links.parquet")
+            .select("record_key_l", "record_key_r", "status")
+            .sort("record_key_l", "record_key_r")
+            .collect()
+        )
+        return records, links
+
+    first, *others = (register(home) for home in homes)
+    return all(a.equals(b) for other in others for a, b in zip(first, other, strict=True))
 
 
 def run(command: list[str]) -> tuple[float, float, str]:
