@@ -127,10 +127,7 @@ def _candidate_pairs(variants: pl.DataFrame) -> pl.DataFrame:
     from sinergi.pipeline.link.model import BLOCKING_RULES
 
     connection = duckdb.connect()
-    connection.register("v", variants.select(
-        "unique_id", "nik", "nik_area", "nik_date", "nik_serial", "first_token", "kk",
-        "name_phonetic", "village", "birth_year", "name_compact", "district",
-    ).to_arrow())  # fmt: skip
+    connection.register("v", variants.to_arrow())  # every column any blocking rule may name
     selects = []
     for rule in BLOCKING_RULES:
         condition = rule.get_blocking_rule("duckdb").blocking_rule_sql

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 
+from sinergi.lake.home import DataHome
+from sinergi.pipeline.link import decisions
 from sinergi.pipeline.link.identities import assign_families, assign_ids, best_values
 
 KK_A = "5205011701100002"
@@ -144,3 +148,53 @@ def test_a_member_whose_p3ke_row_found_no_match_joins_the_dtsen_family() -> None
     families = assign_families(records, persons, previous=None)["families"]
     assert families.height == 1
     assert families.row(0, named=True)["members"] == 3
+
+
+def test_records_decided_apart_are_split_even_when_a_third_links_both() -> None:
+    # given: 1-2 and 2-3 accepted, so 1, 2 and 3 are one cluster; a reviewer said 1 and 3 differ
+    clusters = pl.DataFrame({"variant_id": [1, 2, 3, 4], "cluster_id": ["c", "c", "c", "d"]})
+    edges = pl.DataFrame(
+        {
+            "unique_id_l": [1, 2, 1],
+            "unique_id_r": [2, 3, 3],
+            "match_probability": [0.999, 0.98, None],
+            "basis": ["model", "model", "keputusan"],
+            "status": ["diterima", "diterima", "ditolak"],
+        }
+    )
+    # when
+    split, held = decisions.keep_apart(clusters, edges)
+    # then: the weaker link gives way and waits for a person
+    of = dict(split.select("variant_id", "cluster_id").iter_rows())
+    assert of[1] == of[2] != of[3] and of[4] == "d"
+    assert held["status"].to_list() == ["diterima", "ditinjau", "ditolak"]
+
+
+def test_clusters_without_a_clash_are_left_as_they_are() -> None:
+    clusters = pl.DataFrame({"variant_id": [1, 2], "cluster_id": ["c", "c"]})
+    edges = pl.DataFrame(
+        {
+            "unique_id_l": [1],
+            "unique_id_r": [2],
+            "match_probability": [0.99],
+            "basis": ["model"],
+            "status": ["diterima"],
+        }
+    )
+    kept, same = decisions.keep_apart(clusters, edges)
+    assert kept is clusters and same is edges
+
+
+def test_decisions_taken_at_the_same_time_are_all_kept(tmp_path: Path) -> None:
+    # given: eight reviewers, each storing five decisions one by one, all at once
+    home = DataHome(tmp_path)
+
+    def review(reviewer: int) -> None:
+        for pair in range(5):
+            decisions.record(home, f"a{reviewer}", f"b{pair}", "beda", user=f"r{reviewer}")
+
+    # when
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(review, range(8)))
+    # then
+    assert decisions.load(home).height == 40

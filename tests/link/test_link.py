@@ -36,6 +36,12 @@ _DTSEN_ROWS = [
     ("T3", "5205010202150777", "5205015907920777", "Siti Aminah", "2", "1992-07-19", "2"),
     ("T4", "5205010505050777", "5205011708700777", "Baharuddin", "1", "1970-08-17", "1"),
     ("T4", "5205010505050777", "5205015203740777", "Nurhayati", "2", "1974-03-12", "2"),
+    # Twins with names alike: two boys one serial apart, a boy and a girl 40 days apart.
+    ("T5", "5205010303160777", "5205011003850777", "Abdul Rahman", "1", "1985-03-10", "1"),
+    ("T5", "5205010303160777", "5205012004160777", "Muhammad Hasan", "1", "2016-04-20", "3"),
+    ("T5", "5205010303160777", "5205012004160778", "Muhammad Husain", "1", "2016-04-20", "3"),
+    ("T5", "5205010303160777", "5205011509150777", "Rizki Ramadhani", "1", "2015-09-15", "3"),
+    ("T5", "5205010303160777", "5205015509150777", "Rizka Ramadhani", "2", "2015-09-15", "3"),
 ]
 _PBI_ROWS = [
     # NIK, NAMA, TGL_LAHIR, JNS_KELAMIN, KD_DESA
@@ -130,6 +136,18 @@ def test_twins_namesakes_kk_in_nik_excel_and_a_moved_person(
     assert families[moved] == families[wife], "the moved couple is still one family"
 
 
+def test_twins_with_names_alike_stay_two_persons(linked: tuple[DataHome, LinkRun]) -> None:
+    records = _records(linked[1])
+    extra = "2026-09_tambahan"
+    boys = {
+        _pid(records, extra, name, "2016-04-20") for name in ("Muhammad Hasan", "Muhammad Husain")
+    }
+    pair = {
+        _pid(records, extra, name, "2015-09-15") for name in ("Rizki Ramadhani", "Rizka Ramadhani")
+    }
+    assert len(boys) == 2 and len(pair) == 2
+
+
 def test_a_nik_under_a_different_name_goes_to_review_not_into_the_person(
     linked: tuple[DataHome, LinkRun],
 ) -> None:
@@ -201,6 +219,39 @@ def test_ids_survive_a_rerun_and_decisions_apply(linked: tuple[DataHome, LinkRun
     assert all(pids[key] == pid for key, pid in unchanged.select("record_key", "pid").iter_rows())
     links = pl.read_parquet(second.folder / "links.parquet")
     assert "keputusan" in links["basis"].to_list()
+
+
+def test_pids_survive_a_refreshed_registry(
+    linked: tuple[DataHome, LinkRun], small_regency: SynthResult, tmp_path: Path
+) -> None:
+    """A new DTSEN period changes desil on many rows and corrects one name: nobody's pid moves."""
+    # given
+    home = DataHome(shutil.copytree(linked[0].root, tmp_path / "home"))
+    before = _records(linked[1]).filter(
+        (pl.col("source") == "dtsen") & ~pl.col("file_name").str.contains("tambahan")
+    )
+    renamed_nik = before.filter(pl.col("nik_valid").is_not_null())["nik_valid"][0]
+    dtsen = next((small_regency.out / "sources" / "dtsen").glob("dtsen_extract_*.csv"))
+    refreshed = pl.read_csv(dtsen, infer_schema=False).with_columns(
+        periode=pl.lit("2026-12"),
+        desil_nasional=(pl.col("desil_nasional").cast(pl.Int8) % 10 + 1).cast(pl.String),
+        nama=pl.when(pl.col("nik") == renamed_nik)
+        .then(pl.col("nama") + " Saputra")
+        .otherwise(pl.col("nama")),
+    )
+    refreshed.write_csv(tmp_path / "dtsen_extract_2026-12.csv")
+    import_files([tmp_path / "dtsen_extract_2026-12.csv"], home=home, scope="52.05")
+    # when
+    after = _records(link(home, user="penguji")).filter(pl.col("source") == "dtsen")
+    # then
+    pid_after = dict(after.select("record_key", "pid").iter_rows())
+    kept = before.filter(pl.col("nik_valid") != renamed_nik)
+    assert all(
+        pid_after.get(key) == pid for key, pid in kept.select("record_key", "pid").iter_rows()
+    )
+    renamed_before = before.filter(pl.col("nik_valid") == renamed_nik)["pid"].unique().to_list()
+    renamed_after = after.filter(pl.col("nik_valid") == renamed_nik)["pid"].unique().to_list()
+    assert renamed_after == renamed_before
 
 
 def test_a_decision_must_be_same_or_different(linked: tuple[DataHome, LinkRun]) -> None:

@@ -52,6 +52,8 @@ CASES: list[tuple[str, str, str | None]] = [
     ("Ahmad H.", "AHMAD", None),
     ("Ustadz Abdul Somad", "ABDUL SOMAD", None),
     ("KH. Hasyim Asyari", "HASYIM ASYARI", None),
+    ("K.H. Ma'ruf Amin", "MARUF AMIN", None),
+    ("K. Hidayat", "K HIDAYAT", None),
     ("Bapak Slamet", "SLAMET", None),
     ("Ibu Sumarni", "SUMARNI", None),
     # ... a name that is only a title keeps its tokens

@@ -9,6 +9,7 @@ import duckdb
 import polars as pl
 from splink import DuckDBAPI, Linker
 
+from sinergi.pipeline.link import run as link_run
 from sinergi.pipeline.link.model import _one_edit_apart, settings
 
 
@@ -84,3 +85,60 @@ def test_namesakes_of_a_village_meet_when_a_year_is_mistyped_or_a_date_unknown()
     pairs = {labels[int(left)] + labels[int(right)] for left, right in
              zip(blocked["join_key_l"], blocked["join_key_r"], strict=True)}  # fmt: skip
     assert pairs == {"AB", "AD", "BD", "CD", "AE"}
+
+
+def test_accepted_pairs_of_twins_niks_go_to_review_unless_their_names_agree() -> None:
+    # given: five accepted pairs; the NIKs of the first three are those of twins, the
+    # last is one NIK whose 16th digit Excel turned into a 0 (0001 -> 0000)
+    agree, alike = link_run._NAME_AGREES, link_run._NAME_AGREES - 1
+    other, excel = link_run._NIK_EXCEL - 1, link_run._NIK_EXCEL
+    scored = pl.DataFrame(
+        {
+            "unique_id_l": [1, 3, 5, 7, 9],
+            "unique_id_r": [2, 4, 6, 8, 10],
+            "gamma_nik": [other, other, other, other, excel],
+            "gamma_name": [alike, alike, agree, alike, alike],
+            "status": ["diterima"] * 5,
+        }
+    )
+    niks = pl.DataFrame(
+        {
+            "unique_id": list(range(1, 11)),
+            "nik": [
+                "5205012004160777", "5205012004160778",  # one serial apart
+                "5205011509150777", "5205015509150777",  # a boy and a girl
+                "5205012004160777", "5205012004160778",  # names agree
+                "5205012004160777", "5205012004170777",  # a typo in the year
+                "5205012004160001", "5205012004160000",  # truncated by Excel
+            ],
+        }
+    )  # fmt: skip
+    # when
+    held = link_run._hold_back_twins(scored, niks)
+    # then
+    assert held["status"].to_list() == ["ditinjau", "ditinjau", "diterima", "diterima", "diterima"]
+
+
+def test_records_whose_niks_and_birth_dates_say_two_persons_are_kept_apart() -> None:
+    # given: a mother (1) and a daughter (2) of one name, whose NIKs differ in the birth
+    # code with each row's birth date following its NIK, and a program row (3) with only
+    # that name and their KK, accepted with both
+    two_persons = link_run._NIK_TWO_PERSONS[1]
+    edges = pl.DataFrame(
+        {
+            "unique_id_l": [1, 1, 2],
+            "unique_id_r": [2, 3, 3],
+            "match_probability": [0.01, 0.99, 0.98],
+            "gamma_nik": [two_persons, -1, -1],
+            "basis": ["model"] * 3,
+            "status": ["ditolak", "diterima", "diterima"],
+        }
+    )
+    clusters = pl.DataFrame({"variant_id": [1, 2, 3], "cluster_id": ["1", "1", "1"]})
+    # when
+    clusters, edges = link_run._keep_apart_by_evidence(clusters, edges)
+    # then: the weaker link goes to review, the pair keeps its own status and basis
+    cluster = dict(clusters.select("variant_id", "cluster_id").iter_rows())
+    assert cluster[1] == cluster[3] != cluster[2]
+    assert edges["status"].to_list() == ["ditolak", "diterima", "ditinjau"]
+    assert edges["basis"].to_list() == ["model"] * 3

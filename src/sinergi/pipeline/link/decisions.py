@@ -2,11 +2,13 @@
 
 A decision names two records by their stable ``record_key``, so it survives
 re-imports and re-runs; the latest decision on a pair wins. A run applies them
-before clustering: "sama" makes the pair a link, "beda" removes it.
+before clustering: "sama" makes the pair a link, "beda" removes it; after
+clustering, two records decided apart that met through others are split again.
 """
 
 from __future__ import annotations
 
+import fcntl
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +24,7 @@ __all__ = [
     "KEY_COLUMNS",
     "NOTE_COLUMN",
     "apply",
+    "keep_apart",
     "load",
     "read_workbook",
     "record",
@@ -75,9 +78,14 @@ def record_many(home: DataHome, rows: list[tuple[str, str, str, str]], *, user: 
         orient="row",
     )
     path = _path(home)
-    existing = pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=_SCHEMA)
-    with write_atomically(path) as partial:
-        pl.concat([existing, new]).write_parquet(partial)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Reviewers decide at the same time on the site: without the lock two of them
+    # read the same table and the later write drops the other's decisions.
+    with (path.parent / "decisions.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        existing = pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=_SCHEMA)
+        with write_atomically(path) as partial:
+            pl.concat([existing, new]).write_parquet(partial)
     return new.height
 
 
@@ -176,3 +184,81 @@ def apply(scored: pl.DataFrame, decided: pl.DataFrame, records: pl.DataFrame) ->
         .then(pl.lit("keputusan"))
         .otherwise(pl.col("basis")),
     ).drop("decided")
+
+
+def keep_apart(clusters: pl.DataFrame, edges: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split every cluster that holds two variants a reviewer decided are two persons.
+
+    Clustering joins whatever accepted links connect, so two records decided
+    apart can still meet through a third. Such a cluster is joined again link by
+    link, strongest first (reviewers' "sama", then rules, then probability),
+    leaving out each link that would bring two of them together; the links left
+    out go to review. ``clusters`` has ``variant_id`` and ``cluster_id``; ``edges``
+    is the classified pairs.
+    """
+    apart = edges.filter((pl.col("basis") == "keputusan") & (pl.col("status") == "ditolak"))
+    of = clusters.select("variant_id", "cluster_id")
+    clashes = (
+        apart.select("unique_id_l", "unique_id_r")
+        .join(of.rename({"variant_id": "unique_id_l"}), on="unique_id_l")
+        .join(of.rename({"variant_id": "unique_id_r", "cluster_id": "other"}), on="unique_id_r")
+        .filter(pl.col("cluster_id") == pl.col("other"))
+    )
+    if clashes.is_empty():
+        return clusters, edges
+    torn = of.filter(pl.col("cluster_id").is_in(clashes["cluster_id"].implode()))
+    members = torn["variant_id"].implode()
+    links = edges.filter(
+        (pl.col("status") == "diterima") & pl.col("unique_id_l").is_in(members)
+    ).sort(
+        pl.col("basis") != "keputusan",
+        pl.col("basis") != "aturan",
+        pl.col("match_probability"),
+        "unique_id_l",
+        "unique_id_r",
+        descending=[False, False, True, False, False],
+        nulls_last=True,
+    )
+    root = {v: v for v in torn["variant_id"]}
+    group = {v: {v} for v in root}
+    never: dict[int, set[int]] = {}
+    for a, b in clashes.select("unique_id_l", "unique_id_r").iter_rows():
+        never.setdefault(a, set()).add(b)
+        never.setdefault(b, set()).add(a)
+    left_out = []
+    for a, b in links.select("unique_id_l", "unique_id_r").iter_rows():
+        ra, rb = root[a], root[b]
+        if ra == rb:
+            continue
+        if any(other in group[rb] for v in group[ra] for other in never.get(v, ())):
+            left_out.append((a, b))
+            continue
+        if len(group[ra]) < len(group[rb]):
+            ra, rb = rb, ra
+        for v in group.pop(rb):
+            root[v] = ra
+            group[ra].add(v)
+    split = torn.with_columns(
+        pl.concat_str(
+            "cluster_id",
+            pl.lit("~"),
+            pl.col("variant_id").replace_strict(root).cast(pl.String),
+        )
+    )
+    clusters = clusters.update(split, on="variant_id")
+    held = pl.DataFrame(
+        left_out,
+        schema={
+            "unique_id_l": edges["unique_id_l"].dtype,
+            "unique_id_r": edges["unique_id_r"].dtype,
+        },
+        orient="row",
+    ).with_columns(held=pl.lit(True))
+    edges = (
+        edges.join(held, on=["unique_id_l", "unique_id_r"], how="left")
+        .with_columns(
+            status=pl.when(pl.col("held")).then(pl.lit("ditinjau")).otherwise(pl.col("status"))
+        )
+        .drop("held")
+    )
+    return clusters, edges

@@ -133,6 +133,8 @@ TITLE_RULES: tuple[Rule, ...] = (
     (rf"\b(?:{_tokens(_DEGREES)})\b", ""),
     # Before the single tokens, or "AHMAD S H" would lose the "H" and keep the "S".
     (rf"(?: +(?:{_tokens(_END_DEGREES)}))+ *$", ""),
+    # "K.H." (Kyai Haji) written with its dots: a "K" before "H" opening a name.
+    (r"^K H\b", ""),
     (rf"\b(?:{_tokens(_TITLES)})\b", ""),
     (" {2,}", " "),
     ("^ | $", ""),
