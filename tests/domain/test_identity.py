@@ -150,7 +150,10 @@ def test_parse_nik_cleans_cell_wrapping(value: object) -> None:
         ("520501410789001", IdentityIssue.NIK_WRONG_LENGTH),  # 15 digits
         ("52050141078900011", IdentityIssue.NIK_WRONG_LENGTH),  # 17 digits
         (520501410789001, IdentityIssue.NIK_WRONG_LENGTH),
-        ("5205-0141-0789-0001", IdentityIssue.NIK_NOT_DIGITS),
+        ("5205.0141.0789.000", IdentityIssue.NIK_NOT_DIGITS),  # 15 digits: the dots stay
+        ("5205.0141.0789.0001.", IdentityIssue.NIK_NOT_DIGITS),  # a dot after the last group
+        ("5.20508E+15", IdentityIssue.NIK_SCIENTIFIC_NOTATION),  # its dot is Excel's, not ours
+        ("5205.0141.0789.0000", IdentityIssue.NIK_ZERO_SERIAL),
         ("52050141O7890001", IdentityIssue.NIK_NOT_DIGITS),  # letter O for zero
         ("-5205014107890001", IdentityIssue.NIK_NOT_DIGITS),
         (True, IdentityIssue.NIK_NOT_DIGITS),
@@ -455,3 +458,13 @@ def test_make_kk_round_trips_through_parse_kk(district: str, registered: date, s
 def test_make_kk_rejects_a_zero_serial() -> None:
     with pytest.raises(ValueError, match="serial"):
         make_kk("52.05.01", date(2010, 8, 27), 0)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["5205.0141.0789.0001", "5205-0141-0789-0001", "520501-410789-0001", "'5205.0141.0789.0001"],
+)
+def test_dots_and_hyphens_between_digit_groups_are_dropped(value: str) -> None:
+    assert clean_nik(value, today=TODAY) == (NIK_WOMAN, None)
+    kk = "5205012708100012"  # registered 27 August 2010
+    assert clean_kk(f"{kk[:4]}.{kk[4:8]}.{kk[8:12]}.{kk[12:]}", today=TODAY) == (kk, None)

@@ -390,3 +390,184 @@ def test_files_imported_side_by_side_give_the_same_snapshots(
     for import_id, (manifest, rows_accepted) in expected.items():
         assert got[import_id][0] == manifest
         assert got[import_id][1].equals(rows_accepted)
+
+
+def test_a_header_over_two_rows_with_labels_merged_down_is_read_as_one(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "P3KE_Individu_2026-03.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Data")
+    sheet.write(0, 0, "DATA P3KE INDIVIDU KABUPATEN DOMPU")
+    labels = [
+        "ID Keluarga P3KE", "Kecamatan", "Desa/Kelurahan", "Kode Kemendagri", "ID Individu",
+        "Nama", "NIK", "Jenis Kelamin", "Hubungan Dengan Kepala Keluarga", "Tanggal Lahir",
+    ]  # fmt: skip
+    for column, label in enumerate(labels):  # each label merged over rows 11 and 12
+        sheet.merge_range(10, column, 11, column, label)
+    caption = len(labels)
+    sheet.merge_range(10, caption, 10, caption + 1, "Penerima Bantuan")
+    sheet.write_row(11, caption, ["Penerima BPNT", "Penerima PKH"])
+    people = [
+        ["3626810974", "Kempo", "Kempo", "5205022001", "7055340270", "Cengkir",
+         "5205020302670001", "Laki-laki", "Kepala Keluarga", "1967-02-03", "YA", "TIDAK"],
+        ["3626810974", "Kempo", "Kempo", "5205022001", "7055340271", "Siti",
+         "5205024509700002", "Perempuan", "Istri", "1970-09-05", "TIDAK", "YA"],
+    ]  # fmt: skip
+    for offset, person in enumerate(people):
+        sheet.write_row(12 + offset, 0, person)
+    book.close()
+
+    [outcome] = import_files([path], home=DataHome(tmp_path / "home"), today=TODAY)
+
+    assert outcome.status == "imported" and outcome.manifest is not None
+    manifest = outcome.manifest
+    assert manifest["profile"]["name"] == "p3ke_individu"
+    assert manifest["file"]["header_row"] == 12
+    assert manifest["counts"] == {
+        "rows_read": 2, "accepted": 2, "quarantined": 0, "blank_rows": 0,
+    }  # fmt: skip
+    assert manifest["columns"]["name"] == "Nama"
+    assert manifest["columns"]["receives_pkh"] == "Penerima PKH"
+    data = pl.read_parquet(outcome.snapshot / "data.parquet")  # type: ignore[operator]
+    assert data["nik"].to_list() == ["5205020302670001", "5205024509700002"]
+    assert data["receives_bpnt"].to_list() == [True, False]
+    assert data["receives_pkh"].to_list() == [False, True]
+
+
+PKH_HEADER = "NO_KK;NIK_PENGURUS;NAMA_PENGURUS;KECAMATAN;DESA_KELURAHAN;ALAMAT;TAHAP;NOMINAL"
+
+
+def _pkh_file(folder: Path, rows: int = 3, *, name: str = "pkh_2026.csv") -> Path:
+    lines = [
+        f"5205012708100012;52050141078{i + 1:05d};Ani {i};Dompu;Bada;Jl. Sultan;1;750.000"
+        for i in range(rows)
+    ]
+    path = folder / name
+    path.write_text("\n".join([PKH_HEADER, *lines, ""]), encoding="utf-8")
+    return path
+
+
+def test_a_file_no_profile_fits_at_all_lists_its_headers_and_the_closest_profile(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "aneh.csv"
+    path.write_text("foo,bar,baz,nomor induk\n1,2,3,4\n", encoding="utf-8")
+
+    [outcome] = import_files([path], home=DataHome(tmp_path / "home"), today=TODAY)
+
+    assert outcome.status == "failed"
+    assert "Judul kolom berkas ini (baris 1): 'foo', 'bar', 'baz', 'nomor induk'" in (
+        outcome.message
+    )
+    closest = outcome.message.split("Profil yang paling mendekati: ")[1]
+    named = closest.split("(--profile ")[1].split(")")[0]
+    assert named in run.profile_rules.load_profiles()  # a real profile, named to the user
+    assert "mengharapkan kolom seperti" in closest
+    assert not (tmp_path / "home" / "snapshots").exists()
+
+
+@pytest.mark.parametrize("content", [b"", b"\n", b"\r\n\r\n", b";;;\n;;;\n"])
+def test_an_empty_file_says_it_is_empty(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "kosong.csv"
+    path.write_bytes(content)
+
+    [outcome] = import_files([path], home=DataHome(tmp_path / "home"), today=TODAY)
+
+    assert outcome.status == "failed"
+    assert outcome.message.startswith("Berkas kosong: kosong.csv")
+
+
+@pytest.mark.parametrize("name", ["rusak.xlsx", "rusak.xlsm", "rusak.ods"])
+def test_a_text_file_named_as_a_workbook_is_reported_as_a_damaged_workbook(
+    tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / name
+    path.write_text("not a zip.\n", encoding="utf-8")
+
+    [outcome] = import_files([path], home=DataHome(tmp_path / "home"), today=TODAY)
+
+    assert outcome.status == "failed"
+    assert f"File {name} bernama buku kerja" in outcome.message
+    assert "bukan buku kerja Excel/ODS" in outcome.message
+    assert "judul kolom" not in outcome.message
+
+
+def test_a_named_profile_that_fits_badly_is_refused_unless_forced(tmp_path: Path) -> None:
+    path = _pkh_file(tmp_path)
+    home = DataHome(tmp_path / "home")
+
+    [refused] = import_files([path], home=home, profile="dtsen", today=TODAY)
+
+    assert refused.status == "failed"
+    dtsen = run.profile_rules.load_profiles()["dtsen"]
+    score = run.profile_rules.match_header(PKH_HEADER.split(";"), dtsen).score
+    assert f"hanya cocok {round(score * 100)}% dengan kolom berkas ini (ambang 60%)" in (
+        refused.message
+    )
+    assert "'NIK_PENGURUS'" in refused.message  # a header dtsen does not know
+    assert "Kolom profil yang tidak ada di berkas: 'id_keluarga'" in refused.message
+    assert "--profile pkh" in refused.message  # the profile that fits best
+    assert "--force" in refused.message
+    assert not (home.root / "snapshots").exists()
+
+    [forced] = import_files([path], home=home, profile="dtsen", today=TODAY, force=True)
+    assert forced.status == "imported" and forced.manifest is not None
+    assert forced.manifest["profile"] == {**forced.manifest["profile"], "chosen": "given"}
+
+
+def test_a_named_profile_that_maps_no_identity_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "dtsen_2026-09.csv"
+    path.write_text("jenis_kelamin,tanggal_lahir\n1,1995-06-28\n", encoding="utf-8")
+
+    [refused] = import_files([path], home=DataHome(tmp_path / "home"), profile="dtsen")
+
+    assert refused.status == "failed"
+    assert "tidak ada kolom pengenal yang ditemukan (nik / no_kk / nama" in refused.message
+    assert "--force" in refused.message
+
+
+def test_the_summary_writes_numbers_the_indonesian_way_and_columns_as_users_know_them(
+    tmp_path: Path,
+) -> None:
+    path = _pkh_file(tmp_path, rows=1200)
+    with path.open("a", encoding="utf-8") as file:
+        file.write(";;;Dompu;Bada;;3;750.000\n")  # a payment to nobody
+
+    [outcome] = import_files([path], home=DataHome(tmp_path / "home"), today=TODAY)
+
+    assert outcome.status == "imported"
+    assert outcome.message.startswith("1.201 baris dibaca: 1.200 diterima, 1 dikarantina (")
+    assert "kolom profil tidak ditemukan: ID_PENGURUS, Kode Desa, KOMPONEN" in outcome.message
+    [sample] = outcome.samples["ROW_NO_IDENTITY"]
+    assert sample.column == "NIK_PENGURUS / NO_KK / NAMA_PENGURUS"
+    report = write_import_report(outcome, report_path(outcome, tmp_path / "reports"))
+    rows = CalamineWorkbook.from_path(str(report)).get_sheet_by_name("Contoh").to_python()
+    found = [row for row in rows if "ROW_NO_IDENTITY" in row]
+    assert found and "NIK_PENGURUS / NO_KK / NAMA_PENGURUS" in found[0]
+
+
+def test_a_corrected_wilayah_or_period_is_a_new_import(tmp_path: Path) -> None:
+    path = _pkh_file(tmp_path)
+    home = DataHome(tmp_path / "home")
+
+    def once(**options: str) -> ImportOutcome:
+        [outcome] = import_files([path], home=home, today=TODAY, **options)
+        return outcome
+
+    first = once()
+    corrected = once(scope="52.05")
+    assert (first.status, corrected.status) == ("imported", "imported")
+    assert corrected.manifest and first.manifest
+    assert corrected.manifest["import_id"] != first.manifest["import_id"]
+    assert corrected.manifest["scope"] == "52.05"
+    assert once(scope="52.05").status == "unchanged"
+    assert once(scope="5205").status == "unchanged"  # the same area written without dots
+    again = once()  # no --wilayah: the import of these bytes already made is it
+    assert again.status == "unchanged" and "--wilayah" in again.message
+
+    period = once(scope="52.05", period="2026-03")
+    assert period.status == "imported" and period.manifest
+    assert period.manifest["period"] == "2026-03"
+    assert once(scope="52.05", period="2026-03").status == "unchanged"
+    assert len(list(home.manifests())) == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -322,6 +323,69 @@ def test_unclosed_quote_fails_loudly_instead_of_swallowing_rows(tmp_path: Path) 
     assert "open.csv" in str(error.value)
 
 
+PKH_HEADER = "NO_KK;NIK_PENGURUS;NAMA_PENGURUS;KECAMATAN;DESA;TAHAP;NOMINAL"
+
+
+def _pkh_lines(count: int) -> list[str]:
+    return [
+        f"52050102062300{i:02d};52050162087{i:05d};Ani{i};Dompu;Bada;1;825000" for i in range(count)
+    ]
+
+
+@pytest.mark.parametrize("lines", [30, 300, 1000])
+@pytest.mark.parametrize("column", [2, 6])  # a middle column (a short row) and the last one
+def test_a_stray_quote_in_a_small_file_is_refused_naming_its_line_and_column(
+    tmp_path: Path, lines: int, column: int
+) -> None:
+    rows = _pkh_lines(lines)
+    cells = rows[10].split(";")
+    cells[column] = '"' + cells[column]  # an opening quote nobody closes, on line 12
+    rows[10] = ";".join(cells)
+    path = write_bytes(tmp_path, "pkh.csv", "\n".join([PKH_HEADER, *rows, ""]).encode())
+
+    with pytest.raises(PipelineError) as error:
+        list(read_sheet(path, sheet=None, header_row=1).batches())
+
+    assert error.value.code == "CSV_MALFORMED"
+    label = PKH_HEADER.split(";")[column]
+    assert f"baris 12, kolom '{label}'" in str(error.value)
+    assert f"baris 13 sampai {lines + 1}" in str(error.value)
+    assert "pkh.csv" in str(error.value)
+
+
+def test_a_stray_quote_closed_by_another_is_refused_too(tmp_path: Path) -> None:
+    rows = _pkh_lines(40)
+    rows[10] = rows[10].replace(";Ani10;", ';"Ani10;')
+    rows[20] = rows[20].replace(";Ani20;", ';Ani20";')  # closes it ten lines further
+    path = write_bytes(tmp_path, "pkh.csv", "\n".join([PKH_HEADER, *rows, ""]).encode())
+
+    with pytest.raises(PipelineError) as error:
+        list(read_sheet(path, sheet=None, header_row=1).batches())
+    assert error.value.code == "CSV_MALFORMED"
+    assert "baris 12, kolom 'NAMA_PENGURUS'" in str(error.value)
+
+
+def test_a_real_multi_line_value_with_a_few_delimiters_is_read(tmp_path: Path) -> None:
+    rows = _pkh_lines(5)
+    rows[2] = rows[2].replace(";Bada;", ';"Bada;\nRT 1; RW 2";')
+    path = write_bytes(tmp_path, "pkh.csv", "\n".join([PKH_HEADER, *rows, ""]).encode())
+
+    _, frame = read_all(path)
+    assert frame.height == 5
+    assert frame["DESA"][2] == "Bada;\nRT 1; RW 2"
+    assert frame["_row"].to_list() == [2, 3, 4, 6, 7]
+    assert frame["_defect"].null_count() == 5
+
+
+def _swallows(record: list[str], width: int, delimiter: str) -> bool:
+    """A field with a line after its first line break that holds a whole row of delimiters."""
+    return width > 1 and any(
+        part.count(delimiter) >= width - 1
+        for value in record
+        for part in re.split(r"\r\n|\r|\n", value)[1:]
+    )
+
+
 # -- the property: what csv.writer writes comes back, row for row --------------------------
 
 CELL = st.lists(
@@ -333,14 +397,19 @@ CELL = st.lists(
 ).map("".join)
 
 
-def _reference(text: str, delimiter: str, width: int) -> list[tuple[Any, ...]]:
-    """(row, defect, cells) the way a person would read the file, with the stdlib csv module."""
+def _reference(text: str, delimiter: str, width: int) -> list[tuple[Any, ...]] | None:
+    """(row, defect, cells) the way a person would read the file, with the stdlib csv module.
+
+    None when a record holds a value that looks like a stray quote's swallowed rows.
+    """
     out = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     next(reader)
     last = reader.line_num
     for record in reader:
         first, last = last + 1, reader.line_num
+        if _swallows(record, width, delimiter):
+            return None
         if not any(record):
             continue
         defect = None
@@ -380,6 +449,7 @@ def test_any_table_round_trips_with_every_row_accounted_for(
     path = tmp_path_factory.mktemp("prop") / "table.csv"
     path.write_bytes(text.encode("utf-8"))
 
+    expected = _reference(text, delimiter, width)
     with (
         mock.patch.object(readers, "_MIN_BLOCK_BYTES", 4096),
         mock.patch.object(readers, "_MAX_BLOCK_BYTES", 4096),
@@ -387,13 +457,17 @@ def test_any_table_round_trips_with_every_row_accounted_for(
         reader = read_sheet(
             path, sheet=None, header_row=1, batch_rows=batch_rows, delimiter=delimiter
         )
+        if expected is None:
+            with pytest.raises(PipelineError) as error:
+                list(reader.batches())
+            assert error.value.code == "CSV_MALFORMED"
+            return
         frames = list(reader.batches())
 
     assert all(0 < frame.height <= batch_rows for frame in frames)
     got = [
         (row[0], row[2], *row[4:]) for frame in frames for row in frame.rows()
     ]  # (_row, _defect, cells…)
-    expected = _reference(text, delimiter, width)
     assert got == expected
     assert len(got) + reader.blank_rows == len(rows)
 
@@ -410,7 +484,11 @@ def test_any_well_formed_table_round_trips_with_detection(
     tmp_path_factory: pytest.TempPathFactory, width: int, data: st.DataObject, delimiter: str
 ) -> None:
     header = [f"kolom{i}" for i in range(width)]
-    rows = data.draw(st.lists(st.lists(CELL, min_size=width, max_size=width), max_size=25))
+    # Well formed: no value holds a line that is a whole row (the reader refuses those).
+    row = st.lists(CELL, min_size=width, max_size=width)
+    rows = data.draw(
+        st.lists(row.filter(lambda r: not _swallows(r, width, delimiter)), max_size=25)
+    )
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter).writerows([header, *rows])
     path = tmp_path_factory.mktemp("detect") / "table.csv"

@@ -78,6 +78,7 @@ Sex = Literal["L", "P"]
 
 _SCIENTIFIC = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+")
 _FLOAT_TEXT = re.compile(r"[0-9]+[.,]0+")
+_SEPARATORS = re.compile(r"(?<=[0-9])[.-](?=[0-9])")  # between digits: a sign stays wrong
 # Text that spreadsheets and dataframes write for an empty cell.
 _EMPTY_WORDS = {"", "-", "nan", "none", "null", "<na>", "nat"}
 _QUOTES = "\"'“”‘’`"
@@ -294,7 +295,9 @@ def parse_nik(value: str | int | float, *, today: date | None = None) -> Nik:
     """Check a NIK from a cell and take it apart.
 
     Spaces (also inside), surrounding quotes and Excel's leading apostrophe are
-    removed first; an int is read as its digits.
+    removed first; an int is read as its digits. Dots and hyphens between digit
+    groups (``5205.0141.0789.0001``) are dropped when exactly 16 digits remain,
+    after the checks for numbers Excel made (``5.20501E+15``, ``...0.0``).
 
     Args:
         value: the cell value.
@@ -335,8 +338,8 @@ def clean_nik(
         ``(digits, None)`` for a usable NIK, ``(None, issue)`` otherwise.
 
     Examples:
-        >>> clean_nik(" 5205 0141 0789 0001 ")
-        ('5205014107890001', None)
+        >>> clean_nik(" 5205 0141 0789 0001 "), clean_nik("5205.0141.0789.0001")
+        (('5205014107890001', None), ('5205014107890001', None))
         >>> clean_nik(5205014107890000.0)
         (None, <IdentityIssue.NIK_EXCEL_TRUNCATED: 'NIK_EXCEL_TRUNCATED'>)
         >>> clean_nik(None)
@@ -503,6 +506,11 @@ def _sixteen_digits(label: str, value: object) -> str:
         raise _fail(label, "SCIENTIFIC_NOTATION", text)
     if _FLOAT_TEXT.fullmatch(text):
         raise _fail(label, "EXCEL_TRUNCATED", text)
+    # Written in groups (5205.0828.0695.0001, 5205-08-...): the digits are all there. Only
+    # after the checks above, so that a number Excel made of it is still told apart.
+    grouped = _SEPARATORS.sub("", text)
+    if grouped != text and len(grouped) == 16 and grouped.isascii() and grouped.isdigit():
+        text = grouped
     if not (text.isascii() and text.isdigit()):
         position, char = next((i, c) for i, c in enumerate(text, 1) if not "0" <= c <= "9")
         raise _fail(

@@ -6,12 +6,16 @@ The data home's ``access.toml`` names the users allowed to reveal identifiers::
     users = ["analis.bappeda", "kabid.sosial"]
 
 Every run that reveals them appends one line to ``audit/identifier_reveals.jsonl``
-(who, when, why, which run and file, how many rows). The file is only ever
-appended to; Sinergi never rewrites it.
+(who, when, why, which run and file, how many rows). ``user`` is the name the
+person stated (``--user``), which anyone can type; ``os_user`` beside it is the
+operating-system account that ran the command, so a reveal under a borrowed
+name still shows who ran it. The file is only ever appended to; Sinergi never
+rewrites it.
 """
 
 from __future__ import annotations
 
+import getpass
 import json
 import tomllib
 from datetime import UTC, datetime
@@ -63,12 +67,20 @@ def allowed_users(home: DataHome) -> set[str]:
 
 
 def record_reveal(home: DataHome, entry: dict[str, Any]) -> None:
-    """Append one reveal to the audit file (``at`` is added)."""
+    """Append one reveal to the audit file (``at`` and ``os_user`` are added)."""
     path = home.root / REVEALS
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = {"at": datetime.now(UTC).isoformat(timespec="seconds"), **entry}
+    line = {"at": datetime.now(UTC).isoformat(timespec="seconds"), **entry, "os_user": os_user()}
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+
+
+def os_user() -> str | None:
+    """The operating-system account running this process, whatever name was stated."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return None
 
 
 def reveals(home: DataHome) -> list[dict[str, Any]]:

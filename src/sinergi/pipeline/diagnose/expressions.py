@@ -225,6 +225,12 @@ class _Compiler:
                 f"compares a {kind} value with {value!r}",
             )
         name = left.id if isinstance(left, ast.Name) and left.id in self.fields else ""
+        bounds = self.fields[name].bounds if name else None
+        if bounds and isinstance(value, int | float) and not bounds[0] <= value <= bounds[1]:
+            raise self.error(
+                f"memakai nilai {value!r} untuk `{name}`, di luar {bounds[0]}-{bounds[1]}",
+                f"uses {value!r} for `{name}`, outside {bounds[0]}-{bounds[1]}",
+            )
         allowed = self.fields[name].values if name else ()
         if allowed and value not in allowed:
             raise self.error(

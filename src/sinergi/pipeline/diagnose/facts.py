@@ -323,7 +323,9 @@ def _person_facts(
             migrant_worker=(pl.col("presence") == "4").fill_null(False),
         )
         .with_columns(
-            school_level=pl.when(pl.col("student") & pl.col("age").is_between(5, 12))
+            # SD from 6, as docs/diagnose.md and PKH have it: a 5-year-old pupil is in
+            # early childhood (TK/PAUD), PKH's usia dini component, not SD.
+            school_level=pl.when(pl.col("student") & pl.col("age").is_between(6, 12))
             .then(pl.lit("SD"))
             .when(pl.col("student") & pl.col("age").is_between(13, 15))
             .then(pl.lit("SMP"))
@@ -368,7 +370,8 @@ def _family_facts(
     counts = persons.group_by("hid").agg(
         members_present=living.sum(),
         n_pregnant=(living & pl.col("pregnant")).sum(),
-        n_age_0_6=(living & (pl.col("age") <= 6)).sum(),
+        # A child is one PKH component: a 6-year-old SD pupil counts in n_sd, not here too.
+        n_age_0_6=(living & (pl.col("age") <= 6) & (pl.col("school_level") != "SD")).sum(),
         n_sd=(living & (pl.col("school_level") == "SD")).sum(),
         n_smp=(living & (pl.col("school_level") == "SMP")).sum(),
         n_sma=(living & (pl.col("school_level") == "SMA")).sum(),

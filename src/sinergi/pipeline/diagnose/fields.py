@@ -23,6 +23,12 @@ class FactField:
     type: FieldType
     meaning: str
     values: tuple[str, ...] = ()  # the allowed values of a coded text field
+    # The lowest and highest a number field can be: a rule comparing it with a value outside
+    # (`desil == 0`) would silently match no one, or everyone.
+    bounds: tuple[int, int] | None = None
+
+
+DESIL = (1, 10)  # registries rank families in ten deciles
 
 
 def _f(name: str, kind: FieldType, meaning: str, values: tuple[str, ...] = ()) -> FactField:
@@ -42,8 +48,10 @@ HOUSING_TEXT = (  # the housing answers as registries write them (codes or label
 )
 
 FAMILY: tuple[FactField, ...] = (
-    _f("desil", "int", "Desil kesejahteraan keluarga (1-10) dari registri terpilih"),
-    _f("extreme_poor", "bool", "Miskin ekstrem menurut desil dan batas di pengaturan"),
+    FactField(
+        "desil", "int", "Desil kesejahteraan keluarga (1-10) dari registri terpilih", (), DESIL
+    ),
+    _f("extreme_poor", "bool", "Miskin ekstrem: desil 1 (praktik P3KE), bukan garis pengeluaran"),
     _f("rural", "bool", "Tinggal di desa (bukan kelurahan)"),
     _f("member_count", "int", "Jumlah anggota keluarga"),
     _f("members_present", "int", "Anggota yang tinggal bersama"),
@@ -51,7 +59,7 @@ FAMILY: tuple[FactField, ...] = (
     _f("head_age", "int", "Umur kepala keluarga"),
     _f("elderly_alone", "bool", "Lansia (umur lansia atau lebih) yang tinggal sendiri"),
     _f("n_pregnant", "int", "Anggota yang sedang hamil"),
-    _f("n_age_0_6", "int", "Anak umur 0-6"),
+    _f("n_age_0_6", "int", "Anak umur 0-6 yang belum SD"),
     _f("n_sd", "int", "Anak yang bersekolah di jenjang SD (umur 5-12)"),
     _f("n_smp", "int", "Anak yang bersekolah di jenjang SMP (umur 13-15)"),
     _f("n_sma", "int", "Anak yang bersekolah di jenjang SMA (umur 16-18)"),

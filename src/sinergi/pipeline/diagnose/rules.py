@@ -13,8 +13,10 @@ key, before any data is read.
 
 from __future__ import annotations
 
+import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -22,6 +24,7 @@ from typing import Any
 
 from sinergi.pipeline.diagnose.expressions import Expression, RuleError, Value, compile_expression
 from sinergi.pipeline.diagnose.fields import (
+    DESIL,
     FAMILY_FIELDS,
     PERSON_FIELDS,
     FactField,
@@ -43,6 +46,8 @@ HOUSING_CLASSES = (
     "dirty_fuel",
     "owns_house",
 )
+# A parameter's `year` is the year its source set it; outside these it is a typo (20255).
+YEARS = (2000, 2100)
 
 
 @dataclass(frozen=True)
@@ -174,13 +179,48 @@ def load_rule_set(user_dir: Path | None = None) -> RuleSet:
                 )
             own[program_id] = path
         files |= own
-    raw_programs = {program_id: (_read(path), path) for program_id, path in files.items()}
-    settings = _settings(_read(settings_path), settings_path, program_ids(raw_programs))
-    programs = tuple(
-        _program(data, path, settings, program_ids(raw_programs))
-        for data, path in raw_programs.values()
-    )
-    return RuleSet(settings, tuple(sorted(programs, key=lambda p: p.id)))
+    errors = _Errors()
+    raw_programs: dict[str, tuple[dict[str, Any], Path]] = {}
+    for program_id, path in files.items():
+        with errors.check():
+            raw_programs[program_id] = (_read(path), path)
+    settings = None
+    with errors.check():
+        settings = _settings(_read(settings_path), settings_path, program_ids(raw_programs))
+    programs = []
+    if settings is not None:  # without the settings the programs' fields are unknown
+        for data, path in raw_programs.values():
+            programs.append(_program(data, path, settings, program_ids(raw_programs), errors))
+    errors.raise_any()
+    assert settings is not None  # raise_any raised otherwise
+    found = [p for p in programs if p is not None]
+    return RuleSet(settings, tuple(sorted(found, key=lambda p: p.id)))
+
+
+class _Errors:
+    """Every mistake of the rule files, so one run tells them all, not one per try."""
+
+    def __init__(self) -> None:
+        self.found: list[RuleError] = []
+
+    @contextmanager
+    def check(self) -> Iterator[None]:
+        try:
+            yield
+        except RuleError as error:
+            self.found.append(error)
+
+    def raise_any(self) -> None:
+        if len(self.found) == 1:
+            raise self.found[0]
+        if self.found:
+            raise RuleError(
+                f"{len(self.found)} kesalahan di berkas aturan:\n"
+                + "\n".join(f"- {error}" for error in self.found),
+                english=f"{len(self.found)} mistakes in the rule files: "
+                + " | ".join(error.english for error in self.found),
+                code="RULE_INVALID",
+            )
 
 
 def program_ids(raw: Mapping[str, tuple[dict[str, Any], Path]]) -> set[str]:
@@ -398,70 +438,82 @@ def _settings(data: dict[str, Any], path: Path, programs: Iterable[str]) -> Sett
 
 
 def _program(
-    data: dict[str, Any], path: Path, settings: Settings, programs: Iterable[str]
-) -> ProgramRule:
+    data: dict[str, Any],
+    path: Path,
+    settings: Settings,
+    programs: Iterable[str],
+    errors: _Errors,
+) -> ProgramRule | None:
+    """One program file, or None when it has mistakes (each one added to ``errors``).
+
+    Each part is checked on its own, so a wrong parameter and a wrong schedule month are
+    both told; a condition naming a parameter that is itself wrong is not checked again,
+    which would blame the condition for the parameter's mistake.
+    """
+    before = len(errors.found)
     top = _Reader(data, path, "")
-    top.only("program", "parameters", "eligibility", "distribution")
-    program = top.table("program")
-    program.only("id", "name", "version", "level", "kind", "owner", "opd", "lists", "note")
-    level = program.get("level", str)
-    if level not in LEVELS:
-        raise _error(path, "program.level", f"harus salah satu dari {LEVELS}", f"not in {LEVELS}")
-    kind = program.get("kind", str)
-    if kind not in KINDS:
-        raise _error(path, "program.kind", f"harus salah satu dari {KINDS}", f"not in {KINDS}")
+    with errors.check():
+        top.only("program", "parameters", "eligibility", "distribution")
+    program = _Reader({}, path, "program")
+    with errors.check():
+        program = top.table("program")
+        program.only("id", "name", "version", "level", "kind", "owner", "opd", "lists", "note")
+    level = "family"
+    with errors.check():
+        level = program.get("level", str)
+        if level not in LEVELS:
+            raise _error(
+                path, "program.level", f"harus salah satu dari {LEVELS}", f"not in {LEVELS}"
+            )
+    with errors.check():
+        kind = program.get("kind", str)
+        if kind not in KINDS:
+            raise _error(path, "program.kind", f"harus salah satu dari {KINDS}", f"not in {KINDS}")
 
     parameters = []
     values: dict[str, Value] = {}
-    for name in top.table("parameters", required=False).data:
-        entry = top.table("parameters").table(name)
-        entry.only("value", "source", "year", "note")
-        value = entry.get("value", (int, float, str, bool, list))
-        if name in settings.family_fields or name in PERSON_FIELDS:
-            raise _error(path, entry.prefix, "sama dengan nama kolom", "shadows a field")
-        year = entry.get("year", int, None)
-        parameters.append(
-            Parameter(name, value, entry.get("source", str), year, entry.get("note", str, ""))
-        )
-        values[name] = value
+    broken: set[str] = set()
+    names: list[str] = []
+    with errors.check():
+        names = list(top.table("parameters", required=False).data)
+    for name in names:
+        with errors.check():
+            try:
+                parameters.append(_parameter(top.table("parameters").table(name), name, settings))
+                values[name] = parameters[-1].value
+            except RuleError:
+                broken.add(name)
+                raise
 
     fields = dict(settings.family_fields)
     fields |= {f"receives_{p}": receipt_field(p) for p in programs}
     if level == "person":
         fields |= PERSON_FIELDS
-    eligibility = top.table("eligibility")
-    eligibility.only("when", "reason")
-    when = eligibility.expression("when", fields, values)
-    if when.type != "bool":
-        raise _error(path, "eligibility.when", "harus syarat ya/tidak", "must be a condition")
+    eligibility = _Reader({}, path, "eligibility")
+    when: Expression | None = None
+    with errors.check():
+        eligibility = top.table("eligibility")
+        eligibility.only("when", "reason")
+        if not _names_broken(eligibility.data.get("when"), broken):
+            when = eligibility.expression("when", fields, values)
+            if when.type != "bool":
+                raise _error(
+                    path, "eligibility.when", "harus syarat ya/tidak", "must be a condition"
+                )
 
     distribution = None
     if "distribution" in data:
-        table = top.table("distribution")
-        table.only("entitlement", "schedule", "due_month", "tolerance")
-        entitlement = (
-            table.expression("entitlement", fields, values) if "entitlement" in table.data else None
-        )
-        if entitlement is not None and entitlement.type not in ("int", "float"):
-            raise _error(path, "distribution.entitlement", "harus angka", "must be a number")
-        schedule = {}
-        for period, month in table.get("schedule", dict, {}).items():
-            if not isinstance(month, int) or not 1 <= month <= 12:
-                raise _error(path, f"distribution.schedule.{period}", "bulan 1-12", "month 1-12")
-            schedule[normalise_period(period)] = month
-        due_month = table.get("due_month", int, None)
-        if due_month is not None and not 1 <= due_month <= 12:
-            raise _error(path, "distribution.due_month", "bulan 1-12", "month 1-12")
-        distribution = Distribution(
-            entitlement, schedule, due_month, table.number("tolerance", 0, 1, 0.05)
-        )
+        with errors.check():
+            distribution = _distribution(top.table("distribution"), fields, values, broken, errors)
+    if len(errors.found) > before or when is None:
+        return None
     program_id = program.get("id", str)
     return ProgramRule(
         id=program_id,
         name=program.get("name", str),
         version=program.get("version", str),
         level=level,
-        kind=kind,
+        kind=program.get("kind", str),
         owner=program.get("owner", str, ""),
         opd=program.get("opd", str),
         lists=tuple(program.get("lists", list, [program_id])),
@@ -471,6 +523,75 @@ def _program(
         distribution=distribution,
         path=str(path),
     )
+
+
+def _parameter(entry: _Reader, name: str, settings: Settings) -> Parameter:
+    """One ``[parameters.<name>]``: its value in range, its year a year."""
+    entry.only("value", "source", "year", "note")
+    if name in settings.family_fields or name in PERSON_FIELDS:
+        raise _error(entry.path, entry.prefix, "sama dengan nama kolom", "shadows a field")
+    value = entry.get("value", (int, float, str, bool, list))
+    # A desil cut-off outside 1-10 (or a word) would make every family eligible or none.
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if name.startswith("desil") and not (whole and DESIL[0] <= value <= DESIL[1]):
+        raise _error(
+            entry.path,
+            entry.key("value"),
+            f"desil harus bilangan bulat {DESIL[0]}-{DESIL[1]} (isinya {value!r})",
+            f"a desil must be a whole number {DESIL[0]}-{DESIL[1]} (is {value!r})",
+        )
+    year = entry.get("year", int, None)
+    if year is not None and not YEARS[0] <= year <= YEARS[1]:
+        raise _error(
+            entry.path,
+            entry.key("year"),
+            f"tahun harus antara {YEARS[0]} dan {YEARS[1]} (isinya {year})",
+            f"the year must lie between {YEARS[0]} and {YEARS[1]} (is {year})",
+        )
+    return Parameter(name, value, entry.get("source", str), year, entry.get("note", str, ""))
+
+
+def _names_broken(text: object, broken: set[str]) -> bool:
+    """Whether a condition names a parameter that is itself wrong (already told)."""
+    return isinstance(text, str) and any(re.search(rf"\b{re.escape(n)}\b", text) for n in broken)
+
+
+def _distribution(
+    table: _Reader,
+    fields: Mapping[str, FactField],
+    values: Mapping[str, Value],
+    broken: set[str],
+    errors: _Errors,
+) -> Distribution | None:
+    """``[distribution]``, or None when it has mistakes (each added to ``errors``)."""
+    before = len(errors.found)
+    path = table.path
+    with errors.check():
+        table.only("entitlement", "schedule", "due_month", "tolerance")
+    entitlement = None
+    with errors.check():
+        text = table.data.get("entitlement")
+        if text is not None and not _names_broken(text, broken):
+            entitlement = table.expression("entitlement", fields, values)
+            if entitlement.type not in ("int", "float"):
+                raise _error(path, "distribution.entitlement", "harus angka", "must be a number")
+    schedule = {}
+    with errors.check():
+        for period, month in table.get("schedule", dict, {}).items():
+            if not isinstance(month, int) or not 1 <= month <= 12:
+                raise _error(path, f"distribution.schedule.{period}", "bulan 1-12", "month 1-12")
+            schedule[normalise_period(period)] = month
+    due_month = None
+    with errors.check():
+        due_month = table.get("due_month", int, None)
+        if due_month is not None and not 1 <= due_month <= 12:
+            raise _error(path, "distribution.due_month", "bulan 1-12", "month 1-12")
+    tolerance = 0.05
+    with errors.check():
+        tolerance = table.number("tolerance", 0, 1, 0.05)
+    if len(errors.found) > before:
+        return None
+    return Distribution(entitlement, schedule, due_month, tolerance)
 
 
 def normalise_period(text: str | None) -> str:

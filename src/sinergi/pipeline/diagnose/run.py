@@ -42,7 +42,6 @@ from sinergi.pipeline.diagnose.followup import FOLLOW_UP_ORDER, follow_up
 from sinergi.pipeline.diagnose.rules import RuleSet, load_rule_set
 from sinergi.pipeline.diagnose.sql import RuleSql
 from sinergi.pipeline.diagnose.status import Assessment, assess, list_codes
-from sinergi.pipeline.link.run import latest_run
 from sinergi.pipeline.stages import Stage, StageTimer
 
 # A diagnosis reads and assesses whole kecamatan, about this many families at a time.
@@ -102,7 +101,7 @@ def diagnose(
     timer = StageTimer(stage, "diagnose")
     with timer("Memeriksa aturan"):
         rule_set = load_rule_set(rules_dir if rules_dir is not None else home.root / "rules")
-    link_folder = latest_run(home)
+    link_folder = latest_run_folder(home, "linked")  # not link.run's: that imports Splink
     if link_folder is None:
         raise PipelineError(
             f"Belum ada hasil padanan di {home.root}. Jalankan `sinergi link` lebih dulu.",

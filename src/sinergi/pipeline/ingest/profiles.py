@@ -611,8 +611,19 @@ class HeaderMatch:
         if self.unmatched:
             parts.append(f"{len(self.unmatched)} kolom tidak dikenal: {', '.join(self.unmatched)}")
         if self.missing:
-            parts.append(f"kolom profil tidak ditemukan: {', '.join(self.missing)}")
+            parts.append(f"kolom profil tidak ditemukan: {', '.join(self.missing_labels)}")
         return "; ".join(parts)
+
+    @property
+    def missing_labels(self) -> list[str]:
+        """The missing fields as a user knows them: each one's first header alias in the profile.
+
+        Examples:
+            >>> m = match_header(["NIK", "Nama"], load_profiles()["pkh"])
+            >>> m.missing_labels[:2]
+            ['NO_KK', 'ID_PENGURUS']
+        """
+        return [self.profile.columns[name][0] for name in self.missing]
 
 
 def match_header(header: Sequence[str | None], profile: Profile) -> HeaderMatch:
@@ -706,6 +717,13 @@ def find_header_row(
     ``profiles`` is the header; the earliest wins a tie. Pass a one-element
     mapping when the user named the profile. None when no row scores above 0.
 
+    A header over two rows (labels merged down over both, a caption such as
+    "Penerima Bantuan" over sub-labels in the lower row) scores best on its
+    upper row, which holds most labels; its lower row then fills only the
+    upper row's empty or caption columns. The lower row is returned, as the
+    readers take an empty label from the row above, when the two rows together
+    fit at least as well.
+
     Examples:
         >>> rows = [["DAFTAR PENERIMA PKH TAHUN 2025"], [], ["NO_KK", "NIK_PENGURUS", "TAHAP"]]
         >>> row, match = find_header_row(rows, 1, load_profiles())
@@ -720,4 +738,44 @@ def find_header_row(
         ranked = rank_profiles(cells, profiles)
         if ranked and ranked[0].score > 0 and (best is None or ranked[0].score > best[1].score):
             best = (first_row + offset, ranked[0])
+    if best is None:
+        return None
+    at = best[0] - first_row
+    if at + 1 < len(rows):
+        combined = _two_row_header(rows[at], rows[at + 1])
+        if combined is not None:
+            ranked = rank_profiles(combined, profiles)
+            if ranked[0].score >= best[1].score:
+                return best[0] + 1, ranked[0]
     return best
+
+
+def _two_row_header(upper: Sequence[str | None], lower: Sequence[str | None]) -> list[str] | None:
+    """The labels of a header over two rows, or None when ``lower`` is not its second row.
+
+    ``lower`` may fill only columns that are empty above or that sit under a
+    caption, i.e. a label followed by empty columns that ``lower`` fills (a
+    merged cell keeps its text in its first column only). Each column takes its
+    lower label, else the upper one.
+
+    Examples:
+        >>> _two_row_header(["NIK", "Penerima", None], [None, "BPNT", "PKH"])
+        ['NIK', 'BPNT', 'PKH']
+        >>> _two_row_header(["NIK", "Nama"], ["5205...", "Ani"]) is None
+        True
+    """
+    width = max(len(upper), len(lower))
+    top = [header_key(upper[i] or "") if i < len(upper) else "" for i in range(width)]
+    low = [header_key(lower[i] or "") if i < len(lower) else "" for i in range(width)]
+    if not any(low):
+        return None
+    for column in range(width):
+        if not low[column] or not top[column]:
+            continue
+        spans = column + 1 < width and not top[column + 1] and low[column + 1]
+        if not spans:
+            return None
+    return [
+        str((lower[i] if i < len(lower) and low[i] else None) or (upper[i] if top[i] else ""))
+        for i in range(width)
+    ]

@@ -53,6 +53,7 @@ META_COLUMNS = ("_row", "_sheet", "_defect", "_line")
 DELIMITERS = (",", ";", "|", "\t")
 
 _ZIP_MAGIC = b"PK\x03\x04"
+_ZIP_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK_BYTES = 1 << 20
 # Bytes that cp1252 leaves undefined: a file holding one is not cp1252.
@@ -278,7 +279,21 @@ def _is_workbook(path: Path) -> bool:
             magic = file.read(8)
     except OSError as error:
         raise _unreadable(path, type(error).__name__) from error
-    return magic.startswith((_ZIP_MAGIC, _OLE2_MAGIC))
+    if magic.startswith((_ZIP_MAGIC, _OLE2_MAGIC)):
+        return True
+    if magic and path.suffix.lower() in _ZIP_SUFFIXES:
+        # .xls is often a TSV or HTML page in disguise, but an .xlsx/.xlsm/.ods is a zip
+        # archive or nothing: read as text it would only "match no profile".
+        raise PipelineError(
+            f"File {path.name} bernama buku kerja ({path.suffix}) tetapi isinya bukan buku kerja "
+            "Excel/ODS: berkas rusak, terpotong saat diunduh atau disalin, atau berkas lain yang "
+            f"diberi nama {path.suffix}. Buka berkas aslinya di Excel lalu simpan ulang sebagai "
+            ".xlsx, atau minta pengirim mengirim ulang berkasnya.",
+            english=f"{path.name} is named a workbook but is not a zip archive (damaged or "
+            "misnamed).",
+            code="FILE_UNREADABLE",
+        )
+    return False
 
 
 def _unreadable(path: Path, reason: str) -> PipelineError:
@@ -417,7 +432,14 @@ def detect_delimiter(lines: list[str], *, complete: bool = True) -> str:
         ','
         >>> detect_delimiter(["nik,nama,desa\\n", ",,,;\\n", ",;\\n"])
         ','
+        >>> detect_delimiter([";;;\\n", ";;;\\n"])
+        ';'
     """
+    text = "".join(lines)
+    if text.strip() and not text.strip("".join(DELIMITERS) + '" \r\n'):
+        # Nothing but delimiters (an empty sheet saved as CSV): the one used most, so that
+        # the file reads as the empty cells it is rather than as text like ';;;'.
+        return max(DELIMITERS, key=lambda c: (text.count(c), c == ","))
     parsed = {}
     for candidate in DELIMITERS:
         try:
@@ -628,8 +650,10 @@ class _TextSheetReader(SheetReader):
         extra_lines = np.zeros(span, dtype=np.int64)
         frame = pl.from_arrow(batch) if batch is not None else None
         assert frame is None or isinstance(frame, pl.DataFrame)
+        swallowed: tuple[int, int, int] | None = None
         if frame is not None and batch is not None and self._has_quotes and valid:
-            extra_lines[~is_ragged] = _line_breaks(batch, frame)
+            extra_lines[~is_ragged], broken = _line_breaks(batch, frame)
+            swallowed = _first_swallowing(frame, broken, self.delimiter or ",")
         for position, (_, _, text) in zip(ragged_at, set_aside, strict=True):
             extra_lines[position] = len(re.findall(_LINE_BREAK, text))
         starts = np.concatenate(([0], np.cumsum(extra_lines)[:-1])) if span else extra_lines
@@ -637,6 +661,10 @@ class _TextSheetReader(SheetReader):
         if span:
             cursor.next_line = int(lines[-1] + 1 + extra_lines[-1])
         cursor.next_record += span
+        if swallowed is not None:
+            at, column, breaks = swallowed
+            start = int(lines[~is_ragged][at])
+            raise _swallowed(self.path, start, start + breaks, self.header[column])
 
         parts = []
         if frame is not None and valid:
@@ -672,6 +700,11 @@ class _TextSheetReader(SheetReader):
             if not any(fields):
                 self.blank_rows += 1
                 continue
+            for column, value in enumerate(fields):
+                if _swallows_rows(value, width, self.delimiter):
+                    end = row + len(re.findall(_LINE_BREAK, value.rstrip("\r\n")))
+                    label = self.header[column] if column < width else f"kolom_{column + 1}"
+                    raise _swallowed(self.path, row, end, label)
             values: list[Cell] = [value or None for value in fields[:width]]
             cells.append(values + [None] * (width - len(values)))
             kept_rows.append(row)
@@ -685,8 +718,8 @@ class _TextSheetReader(SheetReader):
         return self._frame(kept_rows, cells, defects, texts)
 
 
-def _line_breaks(batch: pa.RecordBatch, frame: pl.DataFrame) -> np.ndarray:
-    """Line breaks inside each row's values: a quoted field can span lines."""
+def _line_breaks(batch: pa.RecordBatch, frame: pl.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Line breaks inside each row's values (a quoted field can span lines), and the columns."""
     # A column's values sit end to end in one Arrow buffer: a byte search there
     # rules out most columns (and most batches) at memchr speed.
     broken = []
@@ -695,13 +728,72 @@ def _line_breaks(batch: pa.RecordBatch, frame: pl.DataFrame) -> np.ndarray:
         if data is not None and re.search(rb"[\r\n]", data.to_pybytes()):
             broken.append(name)
     if not broken:
-        return np.zeros(frame.height, dtype=np.int64)
+        return np.zeros(frame.height, dtype=np.int64), broken
     counts = frame.select(
         pl.sum_horizontal(
             pl.col(name).str.count_matches(_LINE_BREAK).fill_null(0) for name in broken
         )
     )
-    return counts.to_series().to_numpy()
+    return counts.to_series().to_numpy(), broken
+
+
+def _swallow_pattern(delimiter: str, width: int) -> str:
+    """A line break, then a line holding a whole row's worth (``width - 1``) of delimiters.
+
+    The same pattern serves Python's ``re`` and polars (Rust regex); both read
+    ``\\t`` and ``\\|``, neither needs the lazy quantifier it avoids.
+    """
+    inside = {"\t": r"\t", "|": "|"}.get(delimiter, delimiter)
+    alone = {"\t": r"\t", "|": r"\|"}.get(delimiter, delimiter)
+    return rf"[\r\n](?:[^\r\n{inside}]*{alone}){{{width - 1}}}"
+
+
+def _swallows_rows(value: str | None, width: int, delimiter: str | None) -> bool:
+    """Whether a field looks like a stray quote that swallowed whole records below it.
+
+    A quote left open (``"Udin Ani``) makes the parser read on, across line
+    breaks, until the next quote or the end of the file: what follows comes back
+    as one field, and every row in it would vanish into one quarantined row. A
+    real multi-line value (an address) holds a few delimiters, not a line that
+    is a row of its own, so such a field is refused rather than read.
+    """
+    if value is None or width < 2 or delimiter is None:
+        return False
+    return re.search(_swallow_pattern(delimiter, width), value) is not None
+
+
+def _first_swallowing(
+    frame: pl.DataFrame, columns: list[str], delimiter: str
+) -> tuple[int, int, int] | None:
+    """(row, column, line breaks) of the first value `_swallows_rows` refuses, in row order.
+
+    The line breaks are those between the value's first and last line of text.
+    """
+    width = frame.width
+    if width < 2 or not columns:
+        return None
+    pattern = _swallow_pattern(delimiter, width)
+    found = []
+    for name in columns:
+        hits = frame[name].str.contains(pattern).fill_null(value=False)
+        if hits.any():
+            row = int(hits.arg_true()[0])
+            value = frame[name][row].rstrip("\r\n")
+            breaks = len(re.findall(_LINE_BREAK, value))
+            found.append((row, frame.columns.index(name), breaks))
+    return min(found) if found else None
+
+
+def _swallowed(path: Path, line: int, end: int, column: str) -> PipelineError:
+    return PipelineError(
+        f"File {path.name} rusak di baris {line}, kolom '{column}': isian itu dibuka dengan "
+        f'tanda kutip (") yang tidak ditutup di tempatnya, sehingga baris {line + 1} sampai '
+        f"{end} terbaca sebagai bagian dari satu isian dan akan hilang. Hapus atau tutup tanda "
+        "kutip itu di berkas aslinya lalu unggah ulang; tidak ada yang diimpor.",
+        english=f"{path.name} is malformed at line {line}, column '{column}': a stray quote "
+        f"swallows lines {line + 1}-{end} into one field.",
+        code="CSV_MALFORMED",
+    )
 
 
 @dataclass

@@ -207,6 +207,18 @@ _OWN: tuple[tuple[str, Severity, str, str], ...] = (
         "or a negative value); it was set to empty. Check for typos or swapped columns.",
     ),
     (
+        "NUMBER_DECIMAL_AMBIGUOUS",
+        "warning",
+        "Titik atau koma di angka ini bisa pemisah ribuan atau tanda desimal (misalnya 3.925), "
+        "dan nilai lain di kolom ini tidak menunjukkan yang mana; angka dibaca menurut ejaan "
+        "Indonesia: titik pemisah ribuan, koma tanda desimal (3.925 = 3925; 1,250 = 1,25). "
+        "Periksa angkanya, atau tulis desimal dengan satu tanda yang sama di seluruh kolom.",
+        "The dot or comma in this number may group thousands or mark decimals (such as 3.925), "
+        "and the column's other values do not tell which; it was read the Indonesian way: dots "
+        "group thousands, a comma marks decimals (3.925 = 3925; 1,250 = 1.25). Check the "
+        "number, or write decimals with one mark throughout the column.",
+    ),
+    (
         "FLAG_INVALID",
         "warning",
         "Isian ya/tidak tidak dikenali; nilai dikosongkan. Gunakan YA/TIDAK, Y/T atau 1/0.",

@@ -15,6 +15,7 @@ exactly as this process would, and the snapshots are those of a one-by-one run.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import logging
 import multiprocessing
@@ -49,6 +50,7 @@ from sinergi.pipeline.ingest.profiles import HeaderMatch, Profile
 from sinergi.pipeline.ingest.readers import SheetPreview, SheetReader, preview, read_sheet
 from sinergi.pipeline.ingest.reasons import REASONS
 from sinergi.pipeline.ingest.validate import FileState, validate
+from sinergi.reports.formats import id_number
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +101,7 @@ def import_files(
     progress: Progress | None = None,
     engine: Engine = "duckdb",
     workers: int = 1,
+    force: bool = False,
 ) -> list[ImportOutcome]:
     """Import every file (folders are searched for data files) and say what became of each sheet.
 
@@ -116,6 +119,10 @@ def import_files(
         engine: ``"spark"`` imports the files as parallel Spark tasks.
         workers: on DuckDB, how many files are imported at once, each in its own
             process (one: here, one after the other).
+        force: apply the named ``profile`` even when it fits a sheet below
+            `AUTO_THRESHOLD` or maps none of the contract's identity fields
+            (otherwise such a sheet fails with the score, the missing columns and
+            the best-fitting profile).
 
     Raises:
         PipelineError: a path does not exist, the period is malformed or the
@@ -136,8 +143,9 @@ def import_files(
         )
     candidates = known if profile == "auto" else {profile: known[profile]}
     run = _Run(
-        home, candidates, profile == "auto", period, scope, user or current_user(), today, progress
-    )
+        home, candidates, profile == "auto", period, scope, user or current_user(), today, progress,
+        known=known, force=force,
+    )  # fmt: skip
     files = _data_files(paths)
     if engine == "spark":
         return _side_by_side(run, files, _on_spark)
@@ -218,6 +226,8 @@ class _Run:
     user: str
     today: date | None
     progress: Progress | None
+    known: Mapping[str, Profile] = field(default_factory=dict)  # every profile, to name the best
+    force: bool = False
 
     def file(self, path: Path, sha256: str | None = None) -> list[ImportOutcome]:
         """Import every sheet of one file (``sha256``: its digest, when already known)."""
@@ -225,8 +235,16 @@ class _Run:
             sheets = preview(path)
         except SinergiError as error:
             return [_failed(path, None, error.pesan, error.english)]
-        if not sheets:
-            return [_failed(path, None, "Berkas kosong.", "The file is empty.")]
+        if not any(cell for sheet in sheets for row in sheet.rows for cell in row):
+            return [
+                _failed(
+                    path,
+                    None,
+                    f"Berkas kosong: {path.name} tidak berisi data apa pun. Periksa bahwa berkas "
+                    "yang diunggah benar, lalu ekspor ulang dari sumbernya.",
+                    "The file is empty.",
+                )
+            ]
         sha256 = sha256 or file_sha256(path)
         outcomes = []
         for sheet in sheets:
@@ -247,28 +265,57 @@ class _Run:
                 "No known table on this sheet; skipped.",
             )  # fmt: skip
         if found is None:
-            return _no_profile(path, sheet.sheet, [])
+            given = None if self.auto else next(iter(self.profiles.values()))
+            return _no_header(path, sheet, self.known or self.profiles, given)
         header_row = found[0]
         reader = read_sheet(path, sheet=sheet.sheet, header_row=header_row, previewed=sheet)
         ranked = profile_rules.rank_profiles(reader.header, self.profiles)
         match = profile_rules.choose_profile(ranked) if self.auto else ranked[0]
         if match is None:
             return _no_profile(path, sheet.sheet, ranked)
-        import_id = hashlib.sha256(
-            f"{sha256}:{sheet.sheet or ''}:{match.profile.name}".encode()
-        ).hexdigest()[:16]
+        if not self.auto and not self.force:
+            refused = _poor_fit(path, sheet.sheet, match, reader.header, self.known)
+            if refused is not None:
+                return refused
+        import_id = self._import_id(sha256, sheet.sheet, match.profile.name)
         existing = self.home.find_snapshot(import_id)
+        if existing is None and not self.scope and not self.period:
+            # Run again without --wilayah/--period: an import of these bytes with either is it.
+            existing = self._earlier(sha256, sheet.sheet, match.profile)
         if existing is not None:
             manifest = read_manifest(existing)
+            done = manifest["import_id"]
             return ImportOutcome(
                 path, sheet.sheet, "unchanged",
-                f"Sudah diimpor pada {manifest['imported_at']} (impor {import_id}); tidak ada yang "
-                "berubah.",
-                f"Already imported at {manifest['imported_at']} (import {import_id}); nothing "
+                f"Sudah diimpor pada {manifest['imported_at']} (impor {done}, wilayah "
+                f"{manifest.get('scope') or '-'}, periode {manifest['period']}); tidak ada yang "
+                "berubah. Untuk mengimpor ulang dengan wilayah atau periode lain, sebutkan "
+                "--wilayah atau --period.",
+                f"Already imported at {manifest['imported_at']} (import {done}); nothing "
                 "changed.",
                 manifest, existing,
             )  # fmt: skip
         return self._write(path, sha256, reader, header_row, match, import_id)
+
+    def _earlier(self, sha256: str, sheet: str | None, profile: Profile) -> Path | None:
+        """The latest snapshot of these bytes, sheet and profile, whatever its scope and period."""
+        found = []
+        for path in self.home.root.glob(f"snapshots/{profile.source}/*/*/manifest.json"):
+            manifest = read_manifest(path.parent)
+            same_file = manifest["file"]["sha256"] == sha256 and manifest["file"]["sheet"] == sheet
+            if same_file and manifest["profile"]["name"] == profile.name:
+                found.append((manifest["imported_at"], path.parent))
+        return max(found)[1] if found else None
+
+    def _import_id(self, sha256: str, sheet: str | None, profile: str) -> str:
+        """What makes two imports the same: the bytes, the sheet, the profile, and the scope and
+        period the user gave, so that a re-import with a corrected ``--wilayah`` or ``--period``
+        is written anew (without either, the id is what it was before they counted)."""
+        key = f"{sha256}:{sheet or ''}:{profile}"
+        if self.scope or self.period:
+            scope = re.sub(r"[^0-9]", "", self.scope or "")  # 52.05 and 5205 are one area
+            key += f":wilayah={scope}:periode={self.period or ''}"
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
 
     def _write(
         self, path: Path, sha256: str, reader: SheetReader, header_row: int, match: HeaderMatch,
@@ -280,7 +327,7 @@ class _Run:
         period = self.period or _period_from_name(path.name) or _this_month(self.today)
         aliases = {f.name: profile.aliases(f.name) for f in contract.fields if f.kind in _CODED}
         state = FileState()
-        tally = _Tally({fld: label for fld, label in match.mapping.items()})
+        tally = _Tally(dict(match.mapping), {f: a[0] for f, a in profile.columns.items()})
         snapshot = self.home.snapshot_dir(profile.source, period, import_id)
         quarantine_path = self.home.quarantine_path(import_id)
         with write_atomically(snapshot) as partial, write_atomically(quarantine_path) as q_partial:
@@ -347,8 +394,8 @@ class _Run:
         )  # fmt: skip
         return ImportOutcome(
             path, sheet, "imported",
-            f"{tally.rows:,} baris dibaca: {tally.accepted:,} diterima, {tally.quarantined:,} "
-            f"dikarantina ({match.describe()}).".replace(",", "."),
+            f"{id_number(tally.rows)} baris dibaca: {id_number(tally.accepted)} diterima, "
+            f"{id_number(tally.quarantined)} dikarantina ({match.describe()}).",
             f"{tally.rows} rows read: {tally.accepted} accepted, {tally.quarantined} quarantined.",
             manifest, snapshot, tally.samples,
         )  # fmt: skip
@@ -387,8 +434,9 @@ def _empty_quarantine(header: Sequence[str]) -> pa.Schema:
 class _Tally:
     """Counts rows and reasons across batches and keeps the first few samples of each reason."""
 
-    def __init__(self, columns: dict[str, str]) -> None:
-        self.columns = columns
+    def __init__(self, columns: dict[str, str], expected: dict[str, str]) -> None:
+        self.columns = columns  # field -> the file's header
+        self.expected = expected  # field -> the profile's first header alias
         self.rows = self.accepted = self.quarantined = 0
         self.counts: Counter[str] = Counter()
         self.samples: dict[str, list[Sample]] = {}
@@ -412,8 +460,21 @@ class _Tally:
             kept = self.samples.setdefault(str(code), [])
             room = SAMPLES_PER_REASON - len(kept)
             for row, name, text in group.head(room).select(ROW, "field", "text").iter_rows():
-                column = self.columns.get(name or "")
+                column = self._column(name)
                 kept.append(Sample(row, sheet, name, column, str(code), text))
+
+    def _column(self, name: str | None) -> str | None:
+        """The file's header(s) of a field, or of a group of fields (``nik,kk,name``), as a user
+        reads them; a field the file lacks by the header the profile expects."""
+        if not name:
+            return None
+        fields = name.split(",")
+        if len(fields) == 1:
+            return self.columns.get(name)
+        labels = [self.columns[f] for f in fields if f in self.columns]
+        if not labels:
+            labels = [f"({self.expected[f]} tidak ada)" for f in fields if f in self.expected]
+        return " / ".join(labels) or None
 
     def reasons(self) -> dict[str, dict[str, Any]]:
         return {
@@ -461,8 +522,155 @@ def _no_profile(path: Path, sheet: str | None, ranked: Sequence[HeaderMatch]) ->
     )  # fmt: skip
 
 
+def _no_header(
+    path: Path, sheet: SheetPreview, known: Mapping[str, Profile], given: Profile | None = None
+) -> ImportOutcome:
+    """No row among a sheet's first rows fits (the named profile, or any): show what it holds."""
+    number, labels = _likely_header(sheet)
+    shown = _quoted(labels)
+    ranked = profile_rules.rank_profiles(labels, known) if known else []
+    if ranked and ranked[0].score > 0:
+        best, how = ranked[0].profile, f"{ranked[0].score:.0%}".replace(".", ",")
+    else:
+        best, how = _closest_profile(labels, known or ({given.name: given} if given else {})), ""
+    expected = _quoted([aliases[0] for aliases in best.columns.values()], limit=10)
+    if given is not None:
+        head = (
+            f"Tidak ada baris judul kolom yang cocok dengan profil {given.title} "
+            f"(--profile {given.name}): tidak satu pun kolomnya dikenali."
+        )
+    else:
+        head = "Tidak ada baris judul kolom yang cocok dengan profil mana pun."
+    if how:
+        closest = f"Profil yang paling cocok: {best.title} ({how}), --profile {best.name}."
+    else:
+        closest = (
+            f"Profil yang paling mendekati: {best.title} (--profile {best.name}), tetapi tidak "
+            f"satu pun kolomnya dikenali; profil itu mengharapkan kolom seperti {expected}."
+        )
+    return _failed(
+        path, sheet.sheet,
+        f"{head} Judul kolom berkas ini (baris {number}): {shown}. {closest} Periksa bahwa "
+        "berkasnya benar, samakan judul kolomnya dengan profil, atau tambahkan profil Anda "
+        "sendiri di folder profiles/ dalam folder data (lihat docs/import.md).",
+        f"No header row matches {'profile ' + given.name if given else 'any profile'}; "
+        f"closest is {best.name}.",
+    )  # fmt: skip
+
+
+def _likely_header(sheet: SheetPreview) -> tuple[int, list[str]]:
+    """The row that most looks like a header when none fits: the first of the widest rows."""
+    widths = [sum(1 for cell in row if cell and cell.strip()) for row in sheet.rows]
+    at = widths.index(max(widths)) if widths else 0
+    numbers = sheet.row_numbers or [sheet.first_row + i for i in range(len(sheet.rows))]
+    row = sheet.rows[at] if sheet.rows else []
+    return numbers[at] if at < len(numbers) else sheet.first_row, [
+        " ".join(cell.split()) for cell in row if cell and cell.strip()
+    ]
+
+
+def _closest_profile(labels: Sequence[str], profiles: Mapping[str, Profile]) -> Profile:
+    """When no header is an alias of any profile: the profile whose aliases look most alike.
+
+    Each label counts with its best `difflib` likeness to one of a profile's aliases.
+    """
+    keys = [key for key in (profile_rules.header_key(label) for label in labels[:60]) if key]
+
+    def likeness(profile: Profile) -> float:
+        aliases = [profile_rules.header_key(a) for names in profile.columns.values() for a in names]
+        total = 0.0
+        for key in keys:
+            matcher = difflib.SequenceMatcher(b=key, autojunk=False)
+            best = 0.0
+            for alias in aliases:
+                matcher.set_seq1(alias)
+                if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+                    best = max(best, matcher.ratio())
+            total += best
+        return total
+
+    return max(sorted(profiles.values(), key=lambda p: p.name), key=likeness)
+
+
+def _poor_fit(
+    path: Path, sheet: str | None, match: HeaderMatch, header: Sequence[str],
+    known: Mapping[str, Profile],
+) -> ImportOutcome | None:  # fmt: skip
+    """A named profile that fits too badly to be applied without ``force``, else None.
+
+    Refused: below the threshold with headers the profile does not know, or
+    with no identity field mapped (every row would stand for nobody); it is far
+    likelier the wrong profile. A file whose every header the profile knows
+    passes however low it scores: the score only says that it is a narrow
+    extract of a wide layout, which is what a user naming the profile expects.
+    """
+    profile = match.profile
+    percent, threshold = round(match.score * 100), round(profile_rules.AUTO_THRESHOLD * 100)
+    problems, problems_en = [], []
+    if not match.accepted and match.unmatched:
+        problems.append(
+            f"hanya cocok {percent}% dengan kolom berkas ini (ambang {threshold}%), dan "
+            f"{len(match.unmatched)} kolom berkas tidak dikenalnya: {_quoted(match.unmatched)}"
+        )
+        problems_en.append(f"fits {percent}% (threshold {threshold}%)")
+    lacking = _identity_lacking(match)
+    if lacking:
+        problems.append(
+            "tidak ada kolom pengenal yang ditemukan (" + "; ".join(lacking) + "), jadi baris "
+            "tidak bisa mewakili siapa pun"
+        )
+        problems_en.append("no identity field is mapped")
+    if not problems:
+        return None
+    missing = _quoted(match.missing_labels, limit=15)
+    ranked = profile_rules.rank_profiles(header, known) if known else []
+    best = ranked[0] if ranked else None
+    advice = ""
+    if best is not None and best.profile.name != profile.name and best.score > 0:
+        advice = (
+            f" Profil yang paling cocok dengan berkas ini: {best.profile.title} "
+            f"({round(best.score * 100)}%), --profile {best.profile.name}."
+        )
+    return _failed(
+        path, sheet,
+        f"Profil {profile.title} (--profile {profile.name}) tidak dipakai: "
+        f"{'; '.join(problems)}. Kolom profil yang tidak ada di berkas: {missing}.{advice} "
+        "Bila Anda yakin profil ini benar, ulangi dengan --force untuk tetap memakainya. "
+        "Tidak ada yang ditulis.",
+        f"Profile {profile.name} refused: {', '.join(problems_en)}; missing: "
+        f"{', '.join(match.missing)}; best fit: {best.profile.name if best else '-'}.",
+    )  # fmt: skip
+
+
+def _identity_lacking(match: HeaderMatch) -> list[str]:
+    """Each group of identity (or required) fields none of which the file fills, in labels."""
+    profile = match.profile
+    contract = CONTRACTS[profile.contract]
+    filled = set(match.mapping) | set(profile.constants)
+    lacking = []
+    for group in contract.must_have:
+        if len(group) == 1 and contract.field(group[0]).kind == "area":
+            continue  # the area can come from the village and district names instead
+        if filled.intersection(group):
+            continue
+        names = [
+            profile.columns[name][0] if name in profile.columns else contract.field(name).meaning
+            for name in group
+        ]
+        lacking.append(" / ".join(names))
+    return lacking
+
+
+def _quoted(labels: Sequence[str], *, limit: int = 20) -> str:
+    shown = ", ".join(f"'{label}'" for label in labels[:limit])
+    more = len(labels) - limit
+    return (shown + (f" dan {more} lainnya" if more > 0 else "")) or "-"
+
+
 def _failed(path: Path, sheet: str | None, message: str, english: str) -> ImportOutcome:
-    log.warning("import of %s sheet=%s failed: %s", path.name, sheet, english)
+    # INFO, not WARNING: the outcome tells the user, in Bahasa Indonesia; the CLI shows
+    # WARNING records on the terminal, where this English line would only repeat it.
+    log.info("import of %s sheet=%s failed: %s", path.name, sheet, english)
     return ImportOutcome(path, sheet, "failed", message, english)
 
 

@@ -128,6 +128,29 @@ _SERIAL_DATE = re.compile(r"([0-9]{1,5})(?:\.[0-9]+)?")
 _NUMBER_PREFIX = re.compile(r"(?:rp|idr)\.?", re.IGNORECASE)
 _NUMBER_SUFFIX = re.compile(r"[,.]-+$")  # "Rp1.250.000,-": the dash says "no cents"
 _SIGN = r"[+-]?"
+DecimalMark = Literal[".", ","]
+# One column's spelling, once its values have shown which mark is the decimal one: with a
+# dot, commas group thousands ("1,250.5", "3.925"); with a comma, dots do ("1.250,5", "3.925"
+# is 3925). Tried in order, as _NUMBER_FORMS.
+_MARK_FORMS: dict[str, tuple[tuple[re.Pattern[str], Callable[[str], str]], ...]] = {
+    ".": (
+        (
+            re.compile(_SIGN + r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?"),
+            lambda s: s.replace(",", ""),
+        ),
+        (re.compile(_SIGN + r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"), lambda s: s),
+    ),
+    ",": (
+        (
+            re.compile(_SIGN + r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?"),
+            lambda s: s.replace(".", "").replace(",", "."),
+        ),
+        (
+            re.compile(_SIGN + r"[0-9]+(?:,[0-9]+)?(?:[eE][+-]?[0-9]+)?"),
+            lambda s: s.replace(",", "."),
+        ),
+    ),
+}
 # (pattern, how to turn a match into Python's spelling), tried in order.
 _NUMBER_FORMS: tuple[tuple[re.Pattern[str], Callable[[str], str]], ...] = (
     # "1.250.000": dots group thousands (one dot and exactly three digits counts, too).
@@ -195,6 +218,9 @@ class FileState:
     _rows: pl.DataFrame | None = None
     # The identifiers accepted so far, by field (see _UNIQUE_IN_FILE).
     _keys: dict[str, pl.Series] = field(default_factory=dict)
+    # The decimal mark of each number field, once a batch's values have shown it: a later
+    # batch whose values alone cannot tell ("3.925" only) is read the same way.
+    _decimal_marks: dict[str, DecimalMark] = field(default_factory=dict)
 
     @property
     def rows_seen(self) -> int:
@@ -237,7 +263,7 @@ def validate(
             that is neither a code nor a flag field, or map to a code the field
             does not have (a broken profile).
     """
-    checker = _Checker(frame, contract, aliases or {}, scope, today)
+    checker = _Checker(frame, contract, aliases or {}, scope, today, state._decimal_marks)
     checker.check_fields()
     checker.check_identities()
     return checker.split(state)
@@ -265,6 +291,7 @@ class _Checker:
         aliases: Mapping[str, Mapping[str, str]],
         scope: str | None,
         today: date,
+        decimal_marks: dict[str, DecimalMark],
     ) -> None:
         for name in aliases:
             spec = contract.field(name) if name in contract.names else None
@@ -273,6 +300,7 @@ class _Checker:
         self.contract = contract
         self.scope = None if scope is None else wilayah.normalise_code(scope)
         self.today = today
+        self.decimal_marks = decimal_marks  # the file's, updated as columns show their mark
         self.height = frame.height
         self.value_maps = {f.name: _value_map(f, aliases.get(f.name, {})) for f in contract.fields}
         self.present = [f.name for f in contract.fields if f.name in frame.columns]
@@ -350,9 +378,19 @@ class _Checker:
         clean = self.clean[f.name]
         dtype = _DTYPES[f.kind]
         fast = clean.cast(pl.Int64, strict=False).cast(dtype)  # plain integers, the usual case
+        # "3.925" is 3925 in Indonesian spelling and 3.925 in English: the column's other
+        # values decide which (a weight column full of "3.9251" and "12.5" writes dots), so
+        # a value is never read by its own spelling alone (3.925 read x1000 went unnoticed).
+        missed = clean.filter(fast.is_null() & clean.is_not_null()).unique().to_list()
+        mark, ambiguous = _decimal_mark(missed, self.decimal_marks.get(f.name))
+        if mark is not None:
+            self.decimal_marks[f.name] = mark
 
         def parse(text: str) -> tuple[int | float | None, str | None]:
-            return _number_value(text, integer=f.kind == "integer")
+            value, code = _number_value(text, integer=f.kind == "integer", decimal=mark)
+            if code is None and text in ambiguous:
+                code = "NUMBER_DECIMAL_AMBIGUOUS"  # kept as read, Indonesian spelling first
+            return value, code
 
         value, issue = _settle(clean, fast, parse, dtype)
         low = -math.inf if f.low is None else f.low
@@ -771,9 +809,11 @@ def _alias_error(name: str, target: str | None) -> PipelineError:
     )
 
 
-def parse_number_text(text: str) -> str | None:
+def parse_number_text(text: str, *, decimal: DecimalMark | None = None) -> str | None:
     """A number cell in Python's spelling (``"1250000.50"``), or None when it is not one.
 
+    ``decimal`` is the column's decimal mark when its values have shown it (see
+    `validate`): then the other mark only groups thousands. Without it,
     Indonesian first: dots group thousands and a comma is the decimal mark
     (``1.250.000,50``), so ``1.250`` is one thousand two hundred fifty. A single
     dot followed by other than three digits is a decimal point (``12.5``, and
@@ -785,17 +825,58 @@ def parse_number_text(text: str) -> str | None:
         ('1250000', '12.5')
         >>> parse_number_text("1.250"), parse_number_text("12.5"), parse_number_text("1,2,3")
         ('1250', '12.5', None)
+        >>> parse_number_text("3.925", decimal="."), parse_number_text("3.925", decimal=",")
+        ('3.925', '3925')
     """
     bare = "".join(_NUMBER_PREFIX.sub("", text.strip(), count=1).split())
     bare = _NUMBER_SUFFIX.sub("", bare)
-    for pattern, spell in _NUMBER_FORMS:
+    for pattern, spell in _NUMBER_FORMS if decimal is None else _MARK_FORMS[decimal]:
         if pattern.fullmatch(bare):
             return spell(bare)
     return None
 
 
-def _number_value(text: str, *, integer: bool) -> tuple[int | float | None, str | None]:
-    spelled = parse_number_text(text)
+def _decimal_mark(
+    texts: Iterable[str], known: DecimalMark | None
+) -> tuple[DecimalMark | None, set[str]]:
+    """A column's decimal mark from its values, and the values it leaves ambiguous.
+
+    A value readable with one mark only shows the column's mark (``12.5``,
+    ``300000.0``, ``1,250,000`` show a dot; ``12,5``, ``1.250.000`` a comma); one
+    read differently by the two (``3.925``, ``1,250``) shows nothing. The mark is
+    the one shown, else ``known`` (an earlier batch's); when none is shown, or
+    both are (a mixed column), it is None: each value is read by its own
+    spelling and the values the two marks read differently are returned, to be
+    flagged in the import report.
+    """
+    dot: set[str] = set()
+    comma: set[str] = set()
+    both: set[str] = set()
+    for text in texts:
+        as_dot = parse_number_text(text, decimal=".")
+        as_comma = parse_number_text(text, decimal=",")
+        if as_dot is not None and as_comma is None:
+            dot.add(text)
+        elif as_comma is not None and as_dot is None:
+            comma.add(text)
+        elif as_dot is not None and as_comma is not None and float(as_dot) != float(as_comma):
+            both.add(text)
+    shown: set[DecimalMark] = set()
+    if dot:
+        shown.add(".")
+    if comma:
+        shown.add(",")
+    if known is not None and shown <= {known}:
+        return known, set()
+    if known is None and len(shown) == 1:
+        return shown.pop(), set()
+    return None, both  # mixed (in this batch, or against an earlier one), or nothing shown
+
+
+def _number_value(
+    text: str, *, integer: bool, decimal: DecimalMark | None = None
+) -> tuple[int | float | None, str | None]:
+    spelled = parse_number_text(text, decimal=decimal)
     if spelled is None:
         return None, "NUMBER_INVALID"
     number = float(spelled)

@@ -156,10 +156,12 @@ class Design:
         bad = ~np.isfinite(weight) | (weight <= 0)
         if bad.any():
             raise PipelineError(
-                f"{int(bad.sum())} bobot tidak positif atau bukan angka (baris pertama: "
-                f"{int(np.argmax(bad))}). Bobot desain harus lebih dari nol.",
-                english=f"{int(bad.sum())} weights are not positive finite numbers (first row: "
-                f"{int(np.argmax(bad))}). Design weights must be greater than zero.",
+                # A position in the array, counted from 1: no file row is known here
+                # (`stats.run` names the file's rows and column before this is reached).
+                f"{int(bad.sum())} bobot tidak positif atau bukan angka (yang pertama: unit "
+                f"ke-{int(np.argmax(bad)) + 1}). Bobot desain harus lebih dari nol.",
+                english=f"{int(bad.sum())} weights are not positive finite numbers (first: unit "
+                f"{int(np.argmax(bad)) + 1}). Design weights must be greater than zero.",
                 code="STATS_BAD_WEIGHT",
             )
         n = weight.size
@@ -182,7 +184,7 @@ class Design:
             strata_per_label = np.bincount(label_of_pair, minlength=psu_labels.size)
             example = psu_labels[int(np.argmax(strata_per_label))]
             raise PipelineError(
-                f"PSU {example!r} muncul di lebih dari satu strata. Perbaiki kolom strata/PSU, "
+                f"PSU '{example}' muncul di lebih dari satu strata. Perbaiki kolom strata/PSU, "
                 "atau pakai nest=True bila kode PSU hanya unik di dalam strata.",
                 english=f"PSU {example!r} appears in more than one stratum. Fix the strata/PSU "
                 "columns, or use nest=True if PSU labels are only unique within a stratum.",

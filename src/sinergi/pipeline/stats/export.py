@@ -17,7 +17,7 @@ import polars as pl
 from sinergi.domain import wilayah
 from sinergi.lake.home import DataHome, write_atomically
 from sinergi.pipeline.stats.design import CAUTION_RSE, RELIABLE_RSE
-from sinergi.pipeline.stats.run import StatsRun
+from sinergi.pipeline.stats.run import StatsRun, run_warnings
 from sinergi.pipeline.stats.targets import INDICATORS as TARGET_INDICATORS
 from sinergi.pipeline.stats.targets import on_basis
 from sinergi.reports.charts import Chart, Series, write_html, write_png
@@ -153,6 +153,7 @@ def summary_lines(run: StatsRun) -> list[tuple[str, str]]:
                 f"{verdict}",
             )
         )
+    lines += [("Perhatian", warning) for warning in run_warnings(run)]
     lines += [
         (
             "Keandalan",

@@ -10,6 +10,7 @@ exist (BPS sets them apart), else the total line for everyone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,28 @@ from sinergi.errors import PipelineError
 
 # BPS measures extreme poverty on the USD 2.15 PPP 2017 line since 2024 (DOMAIN.md 4.4).
 DEFAULT_BASES = ("BPS_GK", "USD_2.15_PPP2017")
+# The one basis set anew each year (each March SUSENAS has its GK); a PPP line stays the same
+# line across rounds, so only this basis may change its line between the rounds compared.
+YEARLY_BASIS = "BPS_GK"
+_PERIOD = re.compile(r"([0-9]{4})(?:[-_/.]([0-9]{1,2})(?![0-9]))?")
+
+
+def period_key(period: str) -> tuple[int, int]:
+    """A period as (year, month) to compare: as text "2022" sorts before "2022-03" but so does
+    "2021-3" after "2021-12". A year alone is month 0, before any month of that year.
+
+    Examples:
+        >>> period_key("2024-03"), period_key("2024"), period_key("2022_p3ke"), period_key("2021-3")
+        ((2024, 3), (2024, 0), (2022, 0), (2021, 3))
+    """
+    found = _PERIOD.match(period.strip())
+    if found is None:
+        raise PipelineError(
+            f"Periode '{period}' tidak bisa dibaca; tulis TTTT-BB, misalnya 2024-03.",
+            english=f"Unreadable period {period!r}; expected YYYY-MM",
+            code="STATS_BAD_PERIOD",
+        )
+    return int(found.group(1)), int(found.group(2) or 0)
 
 
 @dataclass(frozen=True)
@@ -48,12 +71,12 @@ def choose_lines(
             usable = [
                 line
                 for line in reference.poverty_lines(basis=basis, area_code=area)
-                if line.period <= period
+                if period_key(line.period) <= period_key(period)
             ]
             if not usable:
                 continue
-            latest = max(line.period for line in usable)
-            current = [line for line in usable if line.period == latest]
+            latest = max(period_key(line.period) for line in usable)
+            current = [line for line in usable if period_key(line.period) == latest]
             split = [line for line in current if line.area_type in ("urban", "rural")]
             chosen.append(LineChoice(basis, tuple(split if len(split) == 2 else current)))
             break
@@ -67,16 +90,34 @@ def choose_lines(
     return chosen
 
 
-def line_per_household(households: pl.DataFrame, choice: LineChoice) -> pl.Series:
-    """The rupiah line of each household: by its urban/rural class, or the total line."""
+def line_per_household(
+    households: pl.DataFrame, choice: LineChoice, *, where: str = "survei", column: str = "urban"
+) -> pl.Series:
+    """The rupiah line of each household: by its urban/rural class, or the total line.
+
+    ``where`` names the file and ``column`` the urban/rural column as the user knows them,
+    for the error; the file rows come from ``_row`` when the frame has it.
+    """
     by_type = {line.area_type: float(line.value) for line in choice.lines}
     if "total" in by_type:
         return pl.Series("line", [by_type["total"]] * households.height, dtype=pl.Float64)
-    if households["urban"].is_null().any():
+    # Any class without a line of its own (empty, or "tidak diketahui" as the run fills an
+    # empty cell) would get no line at all: refuse, naming the rows to complete.
+    unclassed = ~households["urban"].is_in(list(by_type)).fill_null(False)
+    if unclassed.any():
+        rows = (
+            households.filter(unclassed)["_row"].head(5).to_list()
+            if "_row" in households.columns
+            else []
+        )
+        at = f" (baris {', '.join(str(r) for r in rows)}{', ...' if unclassed.sum() > 5 else ''})"
         raise PipelineError(
-            "Ada rumah tangga tanpa klasifikasi perkotaan/perdesaan, padahal garis kemiskinan "
-            f"{choice.ids()} dibedakan menurut perkotaan/perdesaan. Lengkapi kolom itu.",
-            english="Households without urban/rural class while the lines are split by it",
+            f"{where}: {int(unclassed.sum())} rumah tangga tanpa klasifikasi perkotaan/"
+            f"perdesaan di kolom '{column}'{at if rows else ''}, padahal garis kemiskinan "
+            f"{choice.ids()} dibedakan menurut perkotaan/perdesaan. Lengkapi kolom itu, atau "
+            "pakai garis total (--lines ..._total).",
+            english=f"{where}: {int(unclassed.sum())} households without urban/rural class in "
+            f"{column!r} (rows {rows}) while the lines are split by it",
             code="URBAN_MISSING",
         )
     return households["urban"].replace_strict(by_type, return_dtype=pl.Float64).alias("line")
@@ -93,12 +134,68 @@ def lines_by_id(line_ids: Sequence[str]) -> list[LineChoice]:
         line = reference.poverty_line(line_id.strip())
         grouped.setdefault(line.basis, []).append(line)
     for basis, lines in grouped.items():
+        named = ", ".join(line.line_id for line in lines)
         types = sorted(line.area_type for line in lines)
         if len(lines) > 1 and types != ["rural", "urban"]:
             raise PipelineError(
-                f"Garis {', '.join(line.line_id for line in lines)} berbasis sama ({basis}); "
-                "satu basis hanya boleh satu garis, atau sepasang garis perkotaan dan perdesaan.",
+                f"Garis {named} berbasis sama ({basis}); satu basis hanya boleh satu garis, "
+                "atau sepasang garis perkotaan dan perdesaan.",
                 english=f"Lines of one basis ({basis}) must be one line or an urban/rural pair",
                 code="LINES_AMBIGUOUS",
             )
+        if len(lines) == 1 and types[0] in ("urban", "rural"):
+            # A household of the other class would have no line at all.
+            other = "perdesaan" if types[0] == "urban" else "perkotaan"
+            raise PipelineError(
+                f"Garis {named} hanya untuk {_TYPE_NAMES[types[0]]}; sebutkan juga garis "
+                f"{other} dari wilayah dan periode yang sama, atau pakai garis total.",
+                english=f"Line {named} is for one area type only; name its {other} partner "
+                "or a total line",
+                code="LINES_UNPAIRED",
+            )
+        if len(lines) == 2 and (
+            lines[0].period != lines[1].period or lines[0].area_code != lines[1].area_code
+        ):
+            # Two years' or two areas' lines in one figure answer no question at all.
+            raise PipelineError(
+                f"Garis {named} bukan satu pasang: garis perkotaan dan perdesaan harus dari "
+                "wilayah dan periode yang sama ("
+                + "; ".join(f"{line.line_id}: {line.area_code}, {line.period}" for line in lines)
+                + ").",
+                english=f"Lines {named} must share area and period to be a pair",
+                code="LINES_NOT_A_PAIR",
+            )
     return [LineChoice(basis, tuple(lines)) for basis, lines in grouped.items()]
+
+
+_TYPE_NAMES = {"urban": "perkotaan", "rural": "perdesaan", "total": "total"}
+
+
+def carry_lines(choice: LineChoice, period: str) -> LineChoice | None:
+    """The lines of ``choice`` for an earlier survey round of ``period``, or None.
+
+    The same basis, area and area types: a PPP line stays itself; the yearly GK
+    becomes that round's year's GK (the latest one of that year not after the round).
+    None when that year has no GK for the same area, so a change is never measured
+    between lines that differ for another reason (another area, a total line against
+    an urban/rural pair).
+    """
+    if choice.basis != YEARLY_BASIS:
+        return choice
+    year = period_key(period)[0]
+    carried = []
+    for line in choice.lines:
+        same = [
+            other
+            for other in reference.poverty_lines(
+                basis=line.basis, area_code=line.area_code, area_type=line.area_type
+            )
+            if period_key(other.period)[0] == year
+            and period_key(other.period) <= period_key(period)
+        ]
+        if not same:
+            return None
+        carried.append(max(same, key=lambda other: period_key(other.period)))
+    if len({line.period for line in carried}) > 1:
+        return None  # an urban and a rural line of two different months: not one pair
+    return LineChoice(choice.basis, tuple(carried))

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -95,7 +95,8 @@ def fgt(
         0.08
     """
     y, size, z = _inputs(expenditure_pc, household_size, line, design)
-    return ratio(size * _fgt_terms(y, z, alpha), size, design, domain=domain, level=level)
+    estimate = ratio(size * _fgt_terms(y, z, alpha), size, design, domain=domain, level=level)
+    return _bounded(estimate, 0.0, 1.0)
 
 
 def poor_count(
@@ -114,7 +115,7 @@ def poor_count(
         400.0
     """
     y, size, z = _inputs(expenditure_pc, household_size, line, design)
-    return total(size * (y < z), design, domain=domain, level=level)
+    return _bounded(total(size * (y < z), design, domain=domain, level=level), 0.0)
 
 
 def gini(values: npt.ArrayLike, weights: npt.ArrayLike) -> float:
@@ -249,11 +250,12 @@ def _table_part(
         for alpha in (0, 1, 2)
     ]
     estimates.append(total_by(size * poor, design, codes, level=level))
+    estimates = [_bounded(e, 0.0, 1.0) for e in estimates[:3]] + [_bounded(estimates[3], 0.0)]
     # BPS publishes P0, P1 and P2 in percent; poor persons and the Gini stay as they are.
     scales = (100.0, 100.0, 100.0, 1.0, 1.0)
     n_groups = len(estimates[0])
     gini_, bottom, top = _inequality_by(y, design.weight * size, codes, n_groups)
-    estimates.append(_gini_estimates(gini_, y, size, design, codes, level))
+    estimates.append(_bounded(_gini_estimates(gini_, y, size, design, codes, level), 0.0, 1.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         palma_ = np.where(bottom > 0, top / bottom, np.inf)
     nothing = [np.full(n_groups, np.nan)] * 2  # Palma and bottom-40 rows carry no precision
@@ -280,6 +282,21 @@ def _table_part(
         "df": pl.Series(df, nan_to_null=True).cast(pl.Int64),
         "n_households": pl.Series(np.repeat(estimates[0].n, len(INDICATORS)), dtype=pl.Int64),
     }
+
+
+_E = TypeVar("_E", Estimate, GroupEstimates)
+
+
+def _bounded(estimate: _E, low: float, high: float = np.inf) -> _E:
+    """The interval cut to what the figure can be: a Wald interval of a small share or count
+    runs below zero (P1 -0.36, -2,665 poor persons), which no share or count can be. The
+    point estimate and standard error stay as they are; the interval is then no longer
+    symmetric around the value (docs/stats.md)."""
+    return replace(
+        estimate,
+        ci_low=np.clip(estimate.ci_low, low, high),
+        ci_high=np.clip(estimate.ci_high, low, high),
+    )
 
 
 def _gini_estimates(

@@ -11,7 +11,7 @@ regency's targets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,11 +29,19 @@ from sinergi.lake.home import (
     latest_run_folder,
     write_run,
 )
+from sinergi.pipeline.ingest.reasons import REASONS
 from sinergi.pipeline.ingest.run import import_files
 from sinergi.pipeline.stages import Stage, StageTimer
 from sinergi.pipeline.stats.design import Estimate, difference
 from sinergi.pipeline.stats.fay_herriot import fit_fay_herriot, mse_to_cv
-from sinergi.pipeline.stats.lines import LineChoice, choose_lines, line_per_household, lines_by_id
+from sinergi.pipeline.stats.lines import (
+    LineChoice,
+    carry_lines,
+    choose_lines,
+    line_per_household,
+    lines_by_id,
+    period_key,
+)
 from sinergi.pipeline.stats.poverty import poverty_table
 from sinergi.pipeline.stats.targets import progress
 
@@ -53,6 +61,11 @@ class StatsRun:
     lines: list[LineChoice]
     tables: dict[str, pl.DataFrame]
     seconds: dict[str, float]
+    # Survey rows the import quarantined, which no figure counts: {"count", "of", "file",
+    # "rows": [{"row", "reason"}, ...]} (the first few), or None when there were none.
+    quarantined: dict[str, Any] | None = None
+    # What was left out of the comparison with earlier rounds, and why (Bahasa Indonesia).
+    notes: list[str] = field(default_factory=list)
 
 
 def poverty_statistics(
@@ -75,23 +88,34 @@ def poverty_statistics(
         manifests = _survey_manifests(home)
         manifest = _pick(manifests, survey, home)
         households = _households(home, manifest)
+        source = _Source.of(manifest)
+        _check_households(households, source)
         regency = _regency(households)
         lines = lines_by_id(line_ids) if line_ids else choose_lines(regency, manifest["period"])
         rounds = _earlier_rounds(home, manifests, manifest, regency)
         before = _compared_round(rounds, compare, manifest)
     with timer("Menghitung angka langsung"):
-        direct = _estimates(households, lines, by or [])
-        earlier = [
-            (m, _estimates(frame, _same_bases(regency, m["period"], lines), by or []))
-            for m, frame in rounds
-        ]
+        direct = _estimates(households, lines, by or [], source)
+        earlier = []
+        notes = []
+        for m, frame in rounds:
+            carried, left_out = _same_bases(m["period"], lines)
+            notes += left_out
+            if carried:
+                _check_households(frame, _Source.of(m))
+                earlier.append((m, _estimates(frame, carried, by or [], _Source.of(m))))
+            elif before is not None and m is rounds[before][0]:
+                before = None  # nothing of it can be compared
+        if before is not None:
+            before = [m for m, _ in earlier].index(rounds[before][0])
     with timer("Model area kecil"):
         small_areas = _small_areas(home, regency, direct, lines[0])
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     compared_with = (
-        {k: rounds[before][0][k] for k in ("import_id", "period")} if before is not None else None
+        {k: earlier[before][0][k] for k in ("import_id", "period")} if before is not None else None
     )
-    survey_year = int(str(manifest["period"])[:4])
+    survey_year = period_key(str(manifest["period"]))[0]
+    quarantined = _quarantined(home, manifest)
     tables = {
         "estimates": direct,
         "small_areas": small_areas,
@@ -115,9 +139,38 @@ def poverty_statistics(
                 "lines": {c.basis: [line.line_id for line in c.lines] for c in lines},
                 "compared_with": compared_with,
                 "counts": {name: table.height for name, table in tables.items()},
+                "quarantined": quarantined,
+                "notes": notes,
             },
         )
-    return StatsRun(run_id, folder, manifest, regency, compared_with, lines, tables, timer.seconds)
+    return StatsRun(
+        run_id,
+        folder,
+        manifest,
+        regency,
+        compared_with,
+        lines,
+        tables,
+        timer.seconds,
+        quarantined,
+        notes,
+    )
+
+
+def run_warnings(run: StatsRun) -> list[str]:
+    """What a reader of the figures must know (Bahasa Indonesia): survey rows the import
+    quarantined, which the figures leave out, and rounds left out of the comparison."""
+    said = []
+    if run.quarantined:
+        q = run.quarantined
+        rows = "; ".join(f"baris {r['row']}: {r['reason']}" for r in q["rows"][:5])
+        more = ", ..." if q["count"] > len(q["rows"][:5]) else ""
+        said.append(
+            f"{q['count']} dari {q['of']} baris {q['file']} dikarantina saat impor dan tidak "
+            f"ikut dihitung ({rows}{more}). Angka ini memakai {q['used']} baris "
+            "lainnya; perbaiki baris itu lalu impor ulang (lihat laporan impor)."
+        )
+    return said + run.notes
 
 
 def import_survey(home: DataHome, path: Path) -> str:
@@ -139,7 +192,7 @@ def import_survey(home: DataHome, path: Path) -> str:
 def _survey_manifests(home: DataHome) -> list[dict[str, Any]]:
     """Every survey snapshot, oldest first."""
     surveys = [m for m in home.manifests() if m.get("contract") == "survey_household"]
-    return sorted(surveys, key=lambda m: (m["period"], m["imported_at"]))
+    return sorted(surveys, key=lambda m: (period_key(m["period"]), m["imported_at"]))
 
 
 def _pick(surveys: list[dict[str, Any]], import_id: str | None, home: DataHome) -> dict[str, Any]:
@@ -168,7 +221,10 @@ def _earlier_rounds(
     home: DataHome, surveys: list[dict[str, Any]], current: dict[str, Any], regency: str
 ) -> list[tuple[dict[str, Any], pl.DataFrame]]:
     """The latest snapshot of every earlier survey period of the same regency, oldest first."""
-    latest_per_period = {m["period"]: m for m in surveys if m["period"] < current["period"]}
+    now = period_key(current["period"])
+    latest_per_period = {
+        period_key(m["period"]): m for m in surveys if period_key(m["period"]) < now
+    }
     rounds = [(m, _households(home, m)) for m in latest_per_period.values()]
     return [(m, frame) for m, frame in rounds if _regencies(frame) == [regency]]
 
@@ -192,9 +248,25 @@ def _compared_round(
     )
 
 
-def _same_bases(regency: str, period: str, lines: list[LineChoice]) -> list[LineChoice]:
-    """An earlier round's own lines (each year has its GK), on the bases of this run."""
-    return choose_lines(regency, period, bases=[choice.basis for choice in lines])
+def _same_bases(period: str, lines: list[LineChoice]) -> tuple[list[LineChoice], list[str]]:
+    """An earlier round's lines: this run's lines (named or chosen), the GK that year's.
+
+    Returns the lines, and a note for each basis left out because that year has no GK of
+    the same area and area types: a change measured on another area's line would mix a
+    change in poverty with a change of line.
+    """
+    carried, notes = [], []
+    for choice in lines:
+        line = carry_lines(choice, period)
+        if line is None:
+            notes.append(
+                f"Survei {period} tidak dibandingkan pada basis {choice.basis}: tidak ada garis "
+                f"tahun {period_key(period)[0]} untuk wilayah dan jenis yang sama dengan "
+                f"{choice.ids()}."
+            )
+        else:
+            carried.append(line)
+    return carried, notes
 
 
 def _history(rounds: list[tuple[dict[str, Any], pl.DataFrame]]) -> pl.DataFrame:
@@ -299,14 +371,21 @@ def _regency(households: pl.DataFrame) -> str:
     return str(regencies[0])
 
 
-def _estimates(households: pl.DataFrame, lines: list[LineChoice], by: list[str]) -> pl.DataFrame:
+def _estimates(
+    households: pl.DataFrame, lines: list[LineChoice], by: list[str], source: _Source
+) -> pl.DataFrame:
     """Direct estimates on every basis, one after the other (bases are never mixed)."""
-    return pl.concat([_direct(households, choice, by) for choice in lines], how="diagonal_relaxed")
+    return pl.concat(
+        [_direct(households, choice, by, source) for choice in lines], how="diagonal_relaxed"
+    )
 
 
-def _direct(households: pl.DataFrame, choice: LineChoice, by: list[str]) -> pl.DataFrame:
+def _direct(
+    households: pl.DataFrame, choice: LineChoice, by: list[str], source: _Source
+) -> pl.DataFrame:
     """Direct estimates on one basis: regency, urban/rural, kecamatan and the user's groups."""
-    frame = households.with_columns(line=line_per_household(households, choice))
+    line = line_per_household(households, choice, where=source.file, column=source.column("urban"))
+    frame = households.with_columns(line=line)
     parts = []
     for level, groups in (("kabupaten", []), ("perkotaan", ["urban"]), ("kecamatan", ["district"])):
         table = poverty_table(frame, by=groups)
@@ -387,3 +466,112 @@ def _registry_covariates(home: DataHome, districts: list[str]) -> pl.DataFrame:
     return areas.filter(pl.col("level") == "kecamatan").select(
         pl.col("area_code").alias("district"), *(c for c in COVARIATES if c in areas.columns)
     )
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The survey file as its user knows it: its name and its column for each field."""
+
+    file: str
+    columns: dict[str, str]
+
+    @classmethod
+    def of(cls, manifest: dict[str, Any]) -> _Source:
+        file = manifest.get("file") or {}
+        name = file.get("name") if isinstance(file, dict) else None
+        return cls(str(name or manifest.get("import_id", "survei")), manifest.get("columns") or {})
+
+    def column(self, name: str) -> str:
+        return str(self.columns.get(name, name))
+
+
+def _check_households(households: pl.DataFrame, source: _Source) -> None:
+    """Refuse, naming the file, rows and column, what the estimators cannot measure.
+
+    The estimators see arrays; their own errors could only count positions in them. Here
+    each bad value is told by the file's row (``_row``) and the file's column name.
+    """
+    checks = [
+        ("weight", pl.col("weight").is_null() | (pl.col("weight") <= 0),
+         "bobot harus angka lebih dari nol"),
+        ("household_size", pl.col("household_size").is_null() | (pl.col("household_size") <= 0),
+         "jumlah anggota rumah tangga harus 1 atau lebih"),
+        ("expenditure_per_capita", pl.col("expenditure_per_capita").is_null()
+         | (pl.col("expenditure_per_capita") < 0),
+         "pengeluaran per kapita harus angka nol atau lebih"),
+        ("stratum", pl.col("stratum").is_null(), "setiap rumah tangga harus punya strata"),
+        ("psu", pl.col("psu").is_null(), "setiap rumah tangga harus punya PSU"),
+    ]  # fmt: skip
+    for name, bad, reason in checks:
+        rows = households.filter(bad)
+        if rows.height:
+            raise PipelineError(
+                f"{source.file}, kolom '{source.column(name)}': {reason}; "
+                f"{rows.height} rumah tangga tidak memenuhi (baris {_rows_text(rows)}). "
+                "Perbaiki berkasnya lalu impor ulang.",
+                english=f"{source.file}, column {source.column(name)!r}: {rows.height} "
+                f"households fail: {name} (rows {_rows_text(rows)})",
+                code="STATS_BAD_WEIGHT" if name == "weight" else "STATS_BAD_VALUES",
+            )
+    shared = (
+        households.group_by("psu")
+        .agg(pl.col("stratum").n_unique().alias("strata"))
+        .filter(pl.col("strata") > 1)
+    )
+    if shared.height:
+        psu = shared["psu"].sort()[0]
+        rows = households.filter(pl.col("psu") == psu)
+        raise PipelineError(
+            f"{source.file}: PSU '{psu}' (kolom '{source.column('psu')}') muncul di lebih dari "
+            f"satu strata (kolom '{source.column('stratum')}'; baris {_rows_text(rows)}). "
+            "Satu PSU hanya boleh di satu strata: perbaiki kolom strata/PSU lalu impor ulang.",
+            english=f"{source.file}: PSU {psu!r} appears in more than one stratum",
+            code="STATS_PSU_NOT_NESTED",
+        )
+
+
+def _rows_text(rows: pl.DataFrame, shown: int = 5) -> str:
+    """The file rows of ``rows``, the first few: ``4, 9, 12, ...``."""
+    if "_row" not in rows.columns:
+        return "?"
+    numbers = [str(r) for r in rows["_row"].head(shown).to_list()]
+    return ", ".join(numbers) + (", ..." if rows.height > shown else "")
+
+
+def _quarantined(home: DataHome, manifest: dict[str, Any]) -> dict[str, Any] | None:
+    """The survey rows the import put in quarantine, which no figure counts, told briefly."""
+    counts = manifest.get("counts") or {}
+    count = int(counts.get("quarantined") or 0)
+    if not count:
+        return None
+    source = _Source.of(manifest)
+    rows: list[dict[str, Any]] = []
+    path = manifest.get("quarantine")
+    if path and (home.root / path).exists():
+        frame = pl.read_parquet(home.root / path, columns=["_row", "_reasons"]).sort("_row")
+        for record in frame.head(10).iter_rows(named=True):
+            rows.append({"row": record["_row"], "reason": _reason_text(record["_reasons"], source)})
+    return {"count": count, "of": int(counts.get("rows_read") or 0),
+            "used": int(counts.get("accepted") or 0), "file": source.file,
+            "rows": rows}  # fmt: skip
+
+
+def _reason_text(reasons: list[dict[str, Any]], source: _Source) -> str:
+    """One quarantined row's reasons: the column, what it held and why (Bahasa Indonesia)."""
+    # The field warnings say what was wrong with the value ("abc" is no number); the
+    # quarantine reason only that a required value is missing, so the warnings come first.
+    ordered = sorted(reasons, key=lambda r: r["text"] is None)
+    parts, told = [], set()
+    for reason in ordered:
+        field_ = reason.get("field")
+        if field_ in told:
+            continue  # the value's own warning already says why the field is missing
+        known = REASONS.get(reason["code"])
+        why = known.message.split(";")[0].split(". ")[0] if known else reason["code"]
+        why = why[:1].lower() + why[1:]
+        column = f"kolom '{source.column(field_)}'" if field_ else ""
+        text = f" berisi '{reason['text']}'" if reason.get("text") is not None else ""
+        parts.append(f"{column}{text}: {why}" if column else why)
+        if reason.get("text") is not None:
+            told.add(field_)
+    return "; ".join(dict.fromkeys(parts))

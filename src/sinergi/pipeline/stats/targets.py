@@ -4,7 +4,8 @@ Targets are versioned reference data (``targets.csv``: indicator, area, year,
 bound, baseline, source). For the survey's regency the regency's own targets
 are used, else the province's, else Indonesia's. An upper bound ("P0 at most
 8.5% in 2029") is compared with the estimate and its 95% interval: the gap in
-percentage points, the years left, and the yearly reduction needed to meet it.
+percentage points, the years left, and the yearly reduction needed to meet it
+(none once it is met).
 """
 
 from __future__ import annotations
@@ -48,7 +49,13 @@ def progress(estimates: pl.DataFrame, regency: str, survey_year: int) -> pl.Data
                     "ci_high": estimate["ci_high"],
                     "gap_points": gap,
                     "years_left": years_left,
-                    "reduction_per_year": gap / years_left if years_left > 0 else None,
+                    # Nothing to reduce once the target is met: a negative "reduction"
+                    # ("-0,48 poin") read as if the rate had to rise.
+                    "reduction_per_year": (
+                        gap / years_left
+                        if years_left > 0 and not target.met_by(estimate["value"])
+                        else None
+                    ),
                     "met": target.met_by(estimate["value"]),
                     "clearly_above": estimate["ci_low"] > target.value,
                     "source": target.source,
