@@ -266,3 +266,28 @@ def test_manifest_reports_the_targeting_errors_found_in_the_truth(
     assert report["exclusion_error"] == round(1 - (eligible & receives).sum() / eligible.sum(), 3)
     # PMT-based targeting misses many of the eligible, as Alatas et al. (2012) found.
     assert 0.3 <= report["exclusion_error"] <= 0.8
+
+
+def test_no_payment_is_dated_after_the_export(medium_regency: SynthResult) -> None:
+    """Late payments are paid by the export date (30 September), never in the future of it."""
+    # given
+    as_of = date(2026, 9, 30)
+    payments = table(medium_regency, "payments")
+    paid_on = np.array([d.date() if hasattr(d, "date") else d for d in payments["paid_on"]])
+    due = payments["due_month"]
+    late = payments["late"].astype(bool)
+    # when
+    path = medium_regency.out / "sources" / "programs" / "pkh_2026.csv"
+    with path.open(encoding="utf-8") as handle:
+        pkh = [row["TANGGAL_SALUR"] for row in csv.DictReader(handle, delimiter=";")]
+    pkh_dates = [date(int(d[6:]), int(d[3:5]), int(d[:2])) for d in pkh]
+    # then
+    assert max(paid_on) <= as_of
+    assert max(pkh_dates) <= as_of
+    # August payments more than a month late would have fallen after 30 September: they
+    # are still late, paid in September.
+    august_late = late & (due == 8)
+    assert august_late.sum() > 0
+    assert {d.month for d in paid_on[august_late]} == {9}
+    assert all(d.month > m for d, m in zip(paid_on[late], due[late], strict=True))
+    assert all(d.month == m for d, m in zip(paid_on[~late], due[~late], strict=True))

@@ -7,8 +7,11 @@ at the end, so an interrupted run never leaves a half-written result.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import logging
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -67,6 +70,8 @@ def synthesize(
     out = config.out
     refuse_full_folder(out, force)
     wilayah.get(config.regency)  # an unknown regency fails before any work
+    for note in config.calibration.fallback_notes():
+        log.warning("Kalibrasi %s: %s", config.regency, note)
     started = time.perf_counter()
     work = out.with_name(f".{out.name}.partial")
     shutil.rmtree(work, ignore_errors=True)
@@ -128,7 +133,7 @@ def _build(
             )
             needs = household_needs(frame, chunk)
             homes, persons, payments = decide(
-                frame, chunk, needs, amounts, config.calibration, config.year, rng
+                frame, chunk, needs, amounts, config.calibration, reference, rng
             )
             status = needs | homes
             _count_targeting(targeting, status, persons)
@@ -148,13 +153,15 @@ def _build(
         exporter.close()
         for sink in (truth_persons, truth_households, truth_payments, survey_sink):
             sink.close()
-    _copy_reference(out / "reference")
+    _copy_reference(out / "reference", config.regency)
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": f"sinergi {__version__}",
         "config": config.to_dict(),
         "counts": totals | {"survey_households": len(sample.household_rows)},
         "files": exporter.files() | {str(survey_sink.path.relative_to(out)): survey_sink.data_rows},
+        # Figures that are the province's or Indonesia's, said plainly (docs/calibration.md).
+        "calibration_fallbacks": config.calibration.fallback_notes(),
         "calibration_achieved": _achieved(frame, config),
         "targeting": {program: _errors(counts) for program, counts in targeting.items()},
     }
@@ -351,9 +358,80 @@ def _survey_rows(
     }
 
 
-def _copy_reference(target: Path) -> None:
-    """Ship the versioned reference data (lines, strategies, targets, catalogs) with the region."""
+def _copy_reference(target: Path, regency: str) -> None:
+    """Ship the versioned reference data (lines, strategies, targets, catalogs) with the region.
+
+    The example OPD catalog is written for Dompu; another regency gets it with its
+    own name and village counts (``opd_catalog_for``).
+    """
     target.mkdir(parents=True, exist_ok=True)
     for item in resources.files("sinergi.data").joinpath("reference").iterdir():
-        if item.name.endswith((".csv", ".md")):
+        if item.name == "opd_programs.csv":
+            text = opd_catalog_for(item.read_bytes().decode("utf-8"), regency)
+            (target / item.name).write_bytes(text.encode("utf-8"))
+        elif item.name.endswith((".csv", ".md")):
             (target / item.name).write_bytes(item.read_bytes())
+
+
+# The regency the shipped example OPD catalog (``opd_programs.csv``) was written for.
+CATALOG_REGENCY = "52.05"
+CATALOG_NAME = "Kabupaten Dompu"
+# "Kabupaten Dompu (81 desa/kelurahan)": a location that counts the regency's villages.
+_COUNTED = re.compile(rf"{CATALOG_NAME} \((\d+) (desa/kelurahan|desa)\)")
+_DISTRICT = re.compile(r"Kec\. ([^,]+)")
+
+
+def opd_catalog_for(text: str, regency: str) -> str:
+    r"""The example OPD catalog (CSV text) restated for ``regency``.
+
+    Its name replaces Dompu's; "(81 desa/kelurahan)" and "(72 desa)" count its own
+    villages (a target that was that count follows it); each Dompu district named
+    becomes one of its districts, in code order as they first appear; a regency
+    without any desa drops the rows paid from Dana Desa, which only desa receive.
+
+    Examples:
+        >>> rows = ["year,location,target_beneficiaries,funding_source",
+        ...         "2025,Kabupaten Dompu (72 desa),1500,Dana Desa",
+        ...         "2025,Kabupaten Dompu (81 desa/kelurahan),81,APBD",
+        ...         "2025,\"Kec. Woja, Kec. Kempo\",100,APBD"]
+        >>> for line in opd_catalog_for("\n".join(rows), "31.71").splitlines()[1:]:
+        ...     print(line)
+        2025,Kota Administrasi Jakarta Pusat (44 kelurahan),44,APBD
+        2025,"Kec. Gambir, Kec. Sawah Besar",100,APBD
+    """
+    if wilayah.normalise_code(regency) == CATALOG_REGENCY:
+        return text
+    area = wilayah.get(regency)
+    name = f"Kabupaten {area.label.removeprefix('Kab. ')}" if area.kind != "kota" else area.label
+    villages = wilayah.villages_of(area.code)
+    desa = sum(v.kind != "kelurahan" for v in villages)
+    counts = {"desa/kelurahan": len(villages), "desa": desa}
+    words = {"desa/kelurahan": "kelurahan" if not desa else "desa" if desa == len(villages)
+             else "desa/kelurahan", "desa": "desa"}  # fmt: skip
+    districts = [d.name for d in wilayah.children(area.code)]
+    renamed: dict[str, str] = {}
+
+    def district(match: re.Match[str]) -> str:
+        own = renamed.setdefault(match[1], districts[len(renamed) % len(districts)])
+        return f"Kec. {own}"
+
+    reader = csv.DictReader(io.StringIO(text))
+    written = io.StringIO()
+    writer = csv.DictWriter(written, fieldnames=reader.fieldnames or [], lineterminator="\n")
+    writer.writeheader()
+    for row in reader:
+        if row.get("funding_source") == "Dana Desa" and not desa:
+            continue
+        for column, value in row.items():
+            counted = _COUNTED.fullmatch(value or "")
+            if counted:
+                count = counts[counted[2]]
+                row[column] = f"{name} ({count} {words[counted[2]]})"
+                if row.get("target_beneficiaries") == counted[1]:
+                    row["target_beneficiaries"] = str(count)
+            elif value and CATALOG_NAME in value:
+                row[column] = value.replace(CATALOG_NAME, name)
+            elif column == "location" and value:
+                row[column] = _DISTRICT.sub(district, value)
+        writer.writerow(row)
+    return written.getvalue()

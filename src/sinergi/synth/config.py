@@ -6,9 +6,25 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sinergi.domain import reference
+from sinergi.domain import reference, wilayah
 from sinergi.errors import SynthError
 from sinergi.synth.noise import NoiseRates
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A figure of the calibration taken from the province or Indonesia, not the regency.
+
+    Args:
+        figure: the ``Calibration`` field it fills (``poverty_rate`` ...).
+        value: the value it gave that field; a value set by hand later no longer
+            comes from the fallback, so the note is dropped (``Calibration.fallback_notes``).
+        note: what the manifest says, in Bahasa Indonesia.
+    """
+
+    figure: str
+    value: float
+    note: str
 
 
 @dataclass(frozen=True)
@@ -27,6 +43,9 @@ class Calibration:
         upper_log_spread: standard deviation of log expenditure above the poverty
             line; 0.55 gives a Gini near 0.35, as BPS publishes for NTB.
         source: where the rates and lines come from, for the manifest.
+        fallbacks: the figures that are not the regency's own (docs/calibration.md,
+            the fallback rule), so the manifest can say so instead of passing a
+            province or national figure off as the regency's.
     """
 
     poverty_rate: float
@@ -38,6 +57,7 @@ class Calibration:
     national_rate: float
     upper_log_spread: float = 0.55
     source: str = ""
+    fallbacks: tuple[Fallback, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0 < self.extreme_rate < self.poverty_rate < 1:
@@ -55,6 +75,10 @@ class Calibration:
                 english="The extreme line must be below the poverty line.",
                 code="SYNTH_BAD_CALIBRATION",
             )
+
+    def fallback_notes(self) -> list[str]:
+        """The notes of the fallbacks whose figure still holds the value they gave it."""
+        return [f.note for f in self.fallbacks if getattr(self, f.figure) == f.value]
 
 
 @dataclass(frozen=True)
@@ -92,7 +116,7 @@ class SynthConfig:
             "seed": self.seed,
             "year": self.year,
             "pocket_share": self.pocket_share,
-            "calibration": asdict(self.calibration),
+            "calibration": {k: v for k, v in asdict(self.calibration).items() if k != "fallbacks"},
             "noise": self.noise.to_dict(),
         } | ({"id_offset": self.id_offset} if self.id_offset else {})
 
@@ -134,16 +158,55 @@ def default_calibration(regency: str) -> Calibration:
         ),
         key=lambda candidate: (candidate.period == line.period, candidate.period),
     )
+    own = wilayah.get(regency)
+    poverty_rate = (rates.p0_percent or 0.0) / 100
+    extreme_rate = (rates.extreme_percent or 0.0) / 100
+    borrowed = (
+        ("poverty_rate", poverty_rate, rates.area_code, rates.period),
+        (
+            "extreme_rate",
+            extreme_rate,
+            rates.extreme_area_code or rates.area_code,
+            rates.extreme_period or rates.period,
+        ),
+        ("poverty_line", float(line.value), line.area_code, line.period),
+    )
     return Calibration(
-        poverty_rate=(rates.p0_percent or 0.0) / 100,
-        extreme_rate=(rates.extreme_percent or 0.0) / 100,
+        poverty_rate=poverty_rate,
+        extreme_rate=extreme_rate,
         poverty_line=float(line.value),
         extreme_line=float(extreme.value),
         extreme_basis=basis,
         national_line=float(national.value),
         national_rate=(national_rates[national.period].p0_percent or 0.0) / 100,
         source=f"rates: {rates.source}; line: {line.line_id}; extreme line: {extreme.line_id}",
+        fallbacks=tuple(
+            Fallback(figure, value, _fallback_note(figure, value, area, period, own.kind))
+            for figure, value, area, period in borrowed
+            if area != own.code
+        ),
     )
+
+
+_FIGURE_LABELS = {
+    "poverty_rate": "Tingkat kemiskinan (P0)",
+    "extreme_rate": "Tingkat kemiskinan ekstrem",
+    "poverty_line": "Garis kemiskinan",
+}
+
+
+def _fallback_note(figure: str, value: float, area: str, period: str, kind: str | None) -> str:
+    """E.g. "Tingkat kemiskinan (P0) 8,47%: angka nasional (2025-03) dipakai: ..."."""
+    own = "kota ini" if kind == "kota" else "kabupaten ini"
+    if figure == "poverty_line":
+        shown = "Rp" + f"{value:,.0f}".replace(",", ".")
+    else:
+        shown = f"{value * 100:.2f}%".replace(".", ",")
+    if area == "00":
+        whose, why = "angka nasional", f"tidak ada angka resmi {own} maupun provinsinya"
+    else:
+        whose, why = f"angka {wilayah.get(area).label}", f"tidak ada angka resmi {own}"
+    return f"{_FIGURE_LABELS[figure]} {shown}: {whose} ({period}) dipakai: {why}"
 
 
 def _latest_line(regency: str) -> reference.PovertyLine:

@@ -108,6 +108,7 @@ class Places:
     district_name: np.ndarray
     regency_name: str
     province_name: str
+    province_code: str
 
     @classmethod
     def of(cls, villages: list[wilayah.Area]) -> Places:
@@ -121,6 +122,7 @@ class Places:
             district_name=np.array([districts[a.parent_code].name for a in villages], dtype=object),
             regency_name=regency.name,
             province_name=province.name,
+            province_code=province.code,
         )
 
 
@@ -363,7 +365,10 @@ class Exporter:
         village = frame.old_village[h]
         disabled = people["disability"][rows] >= 3
         cols: Columns = {
-            "IDDTKS": self._family_ids("dtks", people["person_id"][rows], 52_000_000_000_000),
+            # SIKS-NG numbers start with the province code (52... in NTB, 31... in Jakarta).
+            "IDDTKS": self._family_ids(
+                "dtks", people["person_id"][rows], int(self.places.province_code) * 10**12
+            ),
             "provinsi": np.full(len(rows), self.places.province_name, dtype=object),
             "kabupaten_kota": np.full(len(rows), self.places.regency_name, dtype=object),
             "kecamatan": np.array(

@@ -462,6 +462,12 @@ class _Vocabulary:
 
 
 @functools.cache
+def _place_pool(places: tuple[tuple[str, float], ...]) -> _Pool:
+    """A birthplace pool of a regency's own (a tuple, so a build reuses it per chunk)."""
+    return _pool(places)
+
+
+@functools.cache
 def _vocabulary() -> _Vocabulary:
     """Build the pools once per process."""
     f = _FakerIdPerson
@@ -694,21 +700,26 @@ def mother_names(rng: np.random.Generator, n: int) -> StrArray:
     return _canonical_names(rng, np.ones(n, dtype=bool), years)
 
 
-def place_of_birth(rng: np.random.Generator, n: int, local_places: list[str]) -> StrArray:
+def place_of_birth(
+    rng: np.random.Generator,
+    n: int,
+    local_places: list[str],
+    other_places: tuple[tuple[str, float], ...] | None = None,
+) -> StrArray:
     """Draw ``n`` places of birth: mostly the regency's own places, some other cities.
 
     ``_LOCAL_PLACE_SHARE`` (85%) of persons are born in one of ``local_places``
-    (chosen uniformly, e.g. the regency and its district names); the rest in a
-    weighted list of NTB towns and large Indonesian cities (Mataram, Bima,
-    Surabaya, Makassar, the older name Ujung Pandang...). With no local places,
-    every draw comes from that list.
+    (chosen uniformly, e.g. the regency and its district names); the rest in the
+    weighted ``other_places``, by default a list of NTB towns and large Indonesian
+    cities (Mataram, Bima, Surabaya, Makassar, the older name Ujung Pandang...).
+    With no local places, every draw comes from that list.
 
     Examples:
         >>> places = place_of_birth(np.random.default_rng(0), 5, ["Dompu", "Woja"])
         >>> len(places)
         5
     """
-    others = _vocabulary().places
+    others = _vocabulary().places if other_places is None else _place_pool(other_places)
     index = np.minimum(
         np.searchsorted(others.cdf[0], rng.random(n), side="right"), len(others.values) - 1
     )

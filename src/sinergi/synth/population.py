@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -21,6 +21,10 @@ from sinergi.synth.frame import Frame
 
 Columns = dict[str, np.ndarray]
 
+# The dusun names below and the wider birthplace list of ``names`` are NTB's, the
+# province of the demo regency; a regency elsewhere gets generic names instead, so
+# that Jakarta or Merauke does not read as Bima-Dompu.
+NTB = "52"
 DUSUN_NAMES = (
     "Mekar Sari",
     "Sumber Rejeki",
@@ -37,6 +41,74 @@ DUSUN_NAMES = (
     "Ncera",
     "Sarae",
 )
+GENERIC_DUSUN_NAMES = (
+    "Mekar Sari",
+    "Sumber Rejeki",
+    "Sukamaju",
+    "Mekar Jaya",
+    "Suka Damai",
+    "Karya Bakti",
+    "Harapan Jaya",
+    "Kampung Baru",
+    "Tanjung Sari",
+    "Sumber Sari",
+    "Maju Bersama",
+    "Sejahtera",
+    "Bukit Indah",
+    "Tengah",
+)
+# Birthplaces beyond the regency for a regency outside NTB: the other regencies of its
+# province (the neighbours people move from), then the large cities of the country.
+NEIGHBOUR_WEIGHT = 3.0
+BIG_CITIES: tuple[tuple[str, float], ...] = (
+    ("Jakarta", 4),
+    ("Surabaya", 3),
+    ("Medan", 2),
+    ("Bandung", 2),
+    ("Makassar", 2),
+    ("Semarang", 1),
+    ("Palembang", 1),
+    ("Yogyakarta", 1),
+    ("Malang", 1),
+    ("Denpasar", 1),
+    ("Balikpapan", 1),
+    ("Manado", 1),
+)
+
+
+@dataclass(frozen=True)
+class Locale:
+    """The place words of one regency: its dusun names and where its people are born.
+
+    ``other_places`` is None for NTB, whose weighted list lives in ``names``.
+    """
+
+    dusun: tuple[str, ...]
+    local_places: tuple[str, ...]
+    other_places: tuple[tuple[str, float], ...] | None
+
+    @staticmethod
+    @cache
+    def of(regency: str, districts: tuple[str, ...]) -> Locale:
+        """The locale of ``regency`` whose villages lie in ``districts`` (names)."""
+        if regency.startswith(NTB):
+            return Locale(DUSUN_NAMES, tuple(sorted(set(districts))), None)
+        area = wilayah.get(regency)
+        own = short_name(area)
+        neighbours = [
+            short_name(other)
+            for other in wilayah.children(area.parent_code or "")
+            if other.code != area.code
+        ]
+        others = [(name, NEIGHBOUR_WEIGHT) for name in dict.fromkeys(neighbours) if name != own]
+        others += [(city, w) for city, w in BIG_CITIES if city not in {own, *neighbours}]
+        return Locale(GENERIC_DUSUN_NAMES, tuple(sorted({*districts, own})), tuple(others))
+
+
+def short_name(regency: wilayah.Area) -> str:
+    """How a birthplace names a regency: "Merauke", "Jakarta Pusat", "Kepulauan Seribu"."""
+    name = regency.label.removeprefix("Kab. ").removeprefix("Kota ")
+    return name.removeprefix("Administrasi ")
 
 
 @dataclass
@@ -108,14 +180,22 @@ def generate_chunk(
         relationship, age, frame.head_female[household], frame.size[household] == 1
     )
     people["name"], people["mother_name"] = _names(people, rng)
-    local_places = sorted({wilayah.get(a.parent_code or "").name for a in frame.villages})
-    people["birth_place"] = names.place_of_birth(rng, len(household), local_places)
+    locale = frame_locale(frame)
+    people["birth_place"] = names.place_of_birth(
+        rng, len(household), list(locale.local_places), locale.other_places
+    )
     village_district = frame.district_codes()[frame.village[household]]
     people["nik"], people["nik_district"] = _niks(
         people, village_district, rank, serials, nik_districts, rng
     )
-    homes = _homes(frame, households, reference, serials, rng)
+    homes = _homes(frame, households, reference, serials, locale.dusun, rng)
     return Chunk(households=households, people=people, homes=homes)
+
+
+def frame_locale(frame: Frame) -> Locale:
+    """The locale of the frame's regency (every village of a frame is in one regency)."""
+    districts = tuple(wilayah.get(a.parent_code or "").name for a in frame.villages)
+    return Locale.of(frame.villages[0].code[:5], districts)
 
 
 def _compose(
@@ -199,7 +279,10 @@ def _schooling(age: np.ndarray, rank: np.ndarray, rng: np.random.Generator) -> C
         1.0,
     )
     in_school = (age >= 5) & (rng.random(len(age)) >= out_of_school_chance)
-    level = np.select([age <= 12, age <= 15, age <= 18], ["SD", "SMP", "SMA"], "PT")
+    # SD from 6 (a 5-year-old pupil is in TK/PAUD), as PKH and the diagnosis count them.
+    level = np.select(
+        [age <= 5, age <= 12, age <= 15, age <= 18], ["PAUD", "SD", "SMP", "SMA"], "PT"
+    )
     attending = np.where(in_school, level, "")
     # Highest completed level of everyone: cohort and welfare raise it.
     birth_year_effect = (2000 - (2026 - age)) / -25.0
@@ -362,6 +445,7 @@ def _homes(
     households: np.ndarray,
     reference: date,
     serials: SerialRegistry,
+    dusun_names: tuple[str, ...],
     rng: np.random.Generator,
 ) -> Columns:
     """Housing, assets, address and KK number of each household of the chunk."""
@@ -373,7 +457,7 @@ def _homes(
     ).astype(np.int32)
     for asset, (poorest, richest) in ASSETS.items():
         homes[asset] = rng.random(n) < poorest + (richest - poorest) * rank
-    homes["dusun"] = np.array(DUSUN_NAMES, dtype=object)[rng.integers(0, len(DUSUN_NAMES), n)]
+    homes["dusun"] = np.array(dusun_names, dtype=object)[rng.integers(0, len(dusun_names), n)]
     homes["rt"] = rng.integers(1, 21, n).astype(np.int16)
     homes["rw"] = rng.integers(1, 7, n).astype(np.int16)
     districts = frame.district_codes()[frame.village[households]]

@@ -33,7 +33,9 @@ RECEIPT_CHANCE: dict[str, tuple[float, float, float]] = {
     "rtlh": (0.04, 0.005, 0.001),
     "bpjs_tk": (0.15, 0.04, 0.01),
 }
-LATE_PAYMENT = 0.06  # payments disbursed one to three months after their schedule
+# Payments disbursed one to three months after their schedule, but never after the
+# export's own date: a list exported on 30 September cannot hold an October payment.
+LATE_PAYMENT = 0.06
 SHORT_PAYMENT = 0.03  # payments below the entitled amount (a component missing)
 
 
@@ -85,7 +87,8 @@ def household_needs(frame: Frame, chunk: Chunk) -> Columns:
     age = people["age"]
     components = {
         "bumil": count(people["pregnant"] & present),
-        "anak_usia_dini": count((age <= 6) & present),
+        # A child is one component: a 6-year-old SD pupil counts under "sd" only.
+        "anak_usia_dini": count((age <= 6) & present & (people["school_level"] != "SD")),
         "sd": count(people["school_level"] == "SD"),
         "smp": count(people["school_level"] == "SMP"),
         "sma": count(people["school_level"] == "SMA"),
@@ -121,10 +124,14 @@ def decide(
     needs: Columns,
     amounts: Amounts,
     calibration: Calibration,
-    year: int,
+    as_of: date,
     rng: np.random.Generator,
 ) -> tuple[Columns, Columns, dict[str, Columns]]:
     """Eligibility and receipt per household and per person, and the payment rows.
+
+    Args:
+        as_of: the date the lists are exported (the snapshot of the build); payments
+            fall in its year and never after it.
 
     Returns:
         households: true eligibility (``eligible_*``) and receipt (``receives_*``).
@@ -190,7 +197,7 @@ def decide(
         "receives_bpjs_tk": informal
         & receive("bpjs_tk", (desil_admin <= 5)[local], (desil_admin <= 7)[local]),
     }
-    payments = _payments(chunk, needs, homes, persons, amounts, year, rng)
+    payments = _payments(chunk, needs, homes, persons, amounts, as_of, rng)
     return homes, persons, payments
 
 
@@ -212,7 +219,7 @@ def _payments(
     homes: Columns,
     persons: Columns,
     amounts: Amounts,
-    year: int,
+    as_of: date,
     rng: np.random.Generator,
 ) -> dict[str, Columns]:
     pengurus = representative(chunk)
@@ -240,7 +247,7 @@ def _payments(
         families = np.flatnonzero(homes[f"receives_{program}"])
         per_family = np.broadcast_to(np.asarray(amount, dtype=float), len(chunk.households))
         result[program] = _schedule(
-            rng, payee[families], families, per_family[families], year, months=months
+            rng, payee[families], families, per_family[families], as_of, months=months
         )
     # Person-level programs: PBI premiums and BPJS-TK contributions are paid by the
     # government on schedule; PIP is disbursed once a year per student, by level.
@@ -260,7 +267,7 @@ def _payments(
         else:
             amount = np.full(len(rows), flat_amount[program])
         result[program] = _schedule(
-            rng, rows, chunk.home_row[rows], amount, year, months=months, on_time=on_time
+            rng, rows, chunk.home_row[rows], amount, as_of, months=months, on_time=on_time
         )
     return result
 
@@ -270,11 +277,16 @@ def _schedule(
     person_rows: np.ndarray,
     household_rows: np.ndarray,
     amount: np.ndarray,
-    year: int,
+    as_of: date,
     months: tuple[int, ...],
     on_time: bool = False,
 ) -> Columns:
-    """One payment row per recipient and scheduled month, some late and some short."""
+    """One payment row per recipient and scheduled month, some late and some short.
+
+    A late payment is paid by ``as_of`` at the latest, so no list holds a date after
+    its own export date (the importer would flag it ``DATE_IN_FUTURE``). Capping
+    draws nothing extra from ``rng``: the rest of the build is unchanged by it.
+    """
     k = len(months)
     n = len(person_rows)
     stage = np.tile(np.arange(1, k + 1), n)
@@ -288,7 +300,12 @@ def _schedule(
     month = np.minimum(due_month + late_months, 12)
     day = rng.integers(1, 29, n * k)
     paid_on = np.array(
-        [date(year, int(m), int(d)) for m, d in zip(month, day, strict=True)], dtype=object
+        [min(date(as_of.year, int(m), int(d)), as_of) for m, d in zip(month, day, strict=True)],
+        dtype=object,
+    )
+    # Late means paid after its month; a capped payment may have caught up with it.
+    late_months = np.where(
+        np.array([d.month for d in paid_on], dtype=np.int64) > due_month, late_months, 0
     )
     return {
         "person_row": np.repeat(person_rows, k),
