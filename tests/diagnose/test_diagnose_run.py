@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import shutil
 from datetime import date
@@ -129,7 +130,8 @@ def test_revealing_identifiers_needs_a_listed_user_and_a_reason_and_is_recorded(
     base = ["diagnose", "--home", str(home.root), "--quiet", "--user", "rina"]
     refused = runner.invoke(app, [*base, "--reveal-identifiers", "--reason", "musdes"])
     assert refused.exit_code == 1
-    assert "access.toml" in " ".join(refused.stderr.split())
+    # The section's name is text, not Rich markup that would vanish ("bagian .").
+    assert "access.toml bagian [reveal_identifiers]" in " ".join(refused.stderr.split())
     (home.root / "access.toml").write_text('[reveal_identifiers]\nusers = ["rina"]\n')
     no_reason = runner.invoke(app, [*base, "--reveal-identifiers"])
     assert no_reason.exit_code == 1
@@ -144,6 +146,8 @@ def test_revealing_identifiers_needs_a_listed_user_and_a_reason_and_is_recorded(
     assert any(len(cell) == 16 and cell.isdigit() for cell in _cells(workbook, "TL "))
     [entry] = reveals(home)
     assert entry["user"] == "rina" and entry["reason"] == "Musdes Desa Bada"
+    # "rina" is only what --user said; the account that ran the command is kept beside it.
+    assert entry["os_user"] == getpass.getuser()
     assert entry["file"] == str(workbook) and entry["rows"] > 0
 
 

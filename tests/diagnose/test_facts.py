@@ -443,3 +443,19 @@ def test_extreme_poor_is_desil_one(desil: int | None, extreme: bool | None) -> N
     _, families = facts([head("h")], [family(desil=desil)])
 
     assert of_family(families, "extreme_poor") == {"H1": extreme}
+
+
+def test_a_child_is_one_pkh_component_early_childhood_or_sd_not_both() -> None:
+    _, families = facts(
+        [
+            head("m", "KIDS", age=32, sex="P"),
+            person("pupil6", "KIDS", age=6, school_participation="2"),  # SD pupil at 6
+            person("tk5", "KIDS", age=5, school_participation="2"),  # in TK/PAUD, not SD
+            person("home6", "KIDS", age=6),  # not at school: early childhood
+        ],
+        [family("KIDS")],
+    )
+
+    row = families.row(0, named=True)
+    assert (row["n_age_0_6"], row["n_sd"]) == (2, 1)  # three children, three components
+    assert row["pkh_components"] == 3

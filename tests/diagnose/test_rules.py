@@ -369,3 +369,45 @@ def test_broken_settings_are_refused_before_any_data(
     assert str(path) in str(error)
     assert key in str(error)
     assert named in str(error)
+
+
+# Ranges, the right key, and every mistake at once
+
+
+@pytest.mark.parametrize("value", ["-3", "11", "0", '"empat"', "4.5"])
+def test_a_desil_parameter_outside_1_to_10_is_blamed_on_its_value(
+    tmp_path: Path, value: str
+) -> None:
+    write(tmp_path, "x.toml", replaced(PROGRAM, "value = 3", f"value = {value}"))
+    message = str(rule_error(tmp_path))
+    assert "kunci `parameters.desil_max.value`" in message and "1-10" in message
+    assert "eligibility.when" not in message  # the condition is not blamed for it
+
+
+def test_a_parameter_year_that_is_no_year_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "x.toml", replaced(PROGRAM, "year = 2026", "year = 20255"))
+    message = str(rule_error(tmp_path))
+    assert "kunci `parameters.desil_max.year`" in message and "20255" in message
+
+
+@pytest.mark.parametrize("condition", ["desil == 0", "desil <= 11", "desil in [0, 1]"])
+def test_a_condition_comparing_desil_with_a_value_outside_1_to_10_is_refused(
+    tmp_path: Path, condition: str
+) -> None:
+    write(tmp_path, "x.toml", replaced(PROGRAM, '"desil <= desil_max"', f'"{condition}"'))
+    message = str(rule_error(tmp_path))
+    assert "eligibility.when" in message and "di luar 1-10" in message
+
+
+def test_every_mistake_of_every_file_is_reported_at_once(tmp_path: Path) -> None:
+    text = replaced(PROGRAM, "value = 3", "value = -3")
+    text = replaced(text, '"Tahap 2" = 9', '"Tahap 2" = 13')
+    write(tmp_path, "x.toml", text)
+    write(tmp_path, "y.toml", replaced(
+        replaced(PROGRAM, 'id = "bantuan_x"', 'id = "bantuan_y"'), "year = 2026", "year = 20255"
+    ))  # fmt: skip
+    message = str(rule_error(tmp_path))
+    assert message.startswith("3 kesalahan")
+    assert "parameters.desil_max.value" in message
+    assert "distribution.schedule.Tahap 2" in message
+    assert "y.toml, kunci `parameters.desil_max.year`" in message

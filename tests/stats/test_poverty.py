@@ -369,3 +369,26 @@ def test_gini_standard_error_agrees_with_a_jackknife() -> None:
     in_area = (frame["area"] == 1).to_numpy()
     assert area["se"] == pytest.approx(_jackknife_gini_se(frame, in_area), rel=0.05)
     assert area["se"] > overall["se"]  # a third of the sample is less precise
+
+
+def test_intervals_stop_where_a_share_or_a_count_must() -> None:
+    # One poor household among eight, in four PSUs: the Wald interval runs below zero.
+    frame = pl.DataFrame(
+        {
+            "weight": [100.0] * 8,
+            "household_size": [4] * 8,
+            "expenditure_per_capita": [50_000.0] + [900_000.0] * 7,
+            "stratum": ["a"] * 8,
+            "psu": ["1", "1", "2", "2", "3", "3", "4", "4"],
+            "line": [500_000.0] * 8,
+        }
+    )
+    table = poverty_table(frame, line="line")
+    for indicator in ("P0", "P1", "P2", "poor_persons"):
+        row = table.filter(pl.col("indicator") == indicator).row(0, named=True)
+        assert row["value"] - row["se"] * 3.18 < 0  # the symmetric interval would be negative
+        assert row["ci_low"] == 0.0 and row["ci_high"] > row["value"], indicator
+    design = Design(frame["weight"].to_numpy(), psu=frame["psu"].to_numpy())
+    y, size = frame["expenditure_per_capita"].to_numpy(), frame["household_size"].to_numpy()
+    assert fgt(y, size, 500_000.0, design, alpha=1).ci_low == 0.0
+    assert poor_count(y, size, 500_000.0, design).ci_low == 0.0

@@ -49,3 +49,12 @@ def test_a_regency_without_targets_falls_back_to_indonesia() -> None:
     table = progress(_estimates(9.0, 1.0), "11.01", 2026)
     assert set(table["area_code"]) == {"00"}
     assert table.filter(pl.col("indicator") == "p0_percent")["year"].to_list() == [2029]
+
+
+def test_a_target_already_met_needs_no_reduction() -> None:
+    table = progress(_estimates(7.0, 0.0), "52.05", 2026)
+    p0_2029 = table.filter(pl.col("indicator") == "p0_percent", pl.col("year") == 2029).row(
+        0, named=True
+    )
+    assert p0_2029["met"] is True and p0_2029["gap_points"] < 0
+    assert p0_2029["reduction_per_year"] is None  # not "-0,48 poin" a year
