@@ -66,9 +66,9 @@ def tag(doc: DocumentType, jinja: str) -> None:
     doc.add_paragraph(f"{{%p {jinja} %}}")
 
 
-def bullets(doc: DocumentType, loop: str, text: str) -> None:
+def bullets(doc: DocumentType, loop: str, text: str, style: str = "List Bullet") -> None:
     tag(doc, f"for item in {loop}")
-    doc.add_paragraph(text, style="List Bullet")
+    doc.add_paragraph(text, style=style)
     tag(doc, "endfor")
 
 
@@ -124,21 +124,33 @@ PROGRAM_COLUMNS: list[Column] = [
     ("Layak belum terdaftar", "{{ r.belum_terdaftar|angka }}"),
     ("Terdaftar tidak layak", "{{ r.tidak_layak|angka }}"),
 ]
+
+
+def counted(value: str, total: str) -> str:
+    """A target or reached count with its unit; "–" where the total mixes units (never summed)."""
+    return f"{{{{ {value}|angka }}}}{{% if {total}.satuan %}} {{{{ {total}.satuan }}}}{{% endif %}}"
+
+
 TOTAL_COLUMNS: list[Column] = [
     ("Anggaran (Rp juta)", "{{ r.anggaran|juta }}"),
     ("Realisasi (Rp juta)", "{{ r.realisasi|juta }}"),
     ("Realisasi", "{{ r.realisasi_persen|persen }}"),
-    ("Sasaran", "{{ r.sasaran|angka }}"),
-    ("Tercapai", "{{ r.tercapai|angka }}"),
+    ("Sasaran", counted("r.sasaran", "r")),
+    ("Tercapai", counted("r.tercapai", "r")),
 ]
 PLAN_TOTAL = [
     "Jumlah",
     "{{ rencana.jumlah.anggaran|juta }}",
     "{{ rencana.jumlah.realisasi|juta }}",
     "{{ rencana.jumlah.realisasi_persen|persen }}",
-    "{{ rencana.jumlah.sasaran|angka }}",
-    "{{ rencana.jumlah.tercapai|angka }}",
+    counted("rencana.jumlah.sasaran", "rencana.jumlah"),
+    counted("rencana.jumlah.tercapai", "rencana.jumlah"),
 ]
+MIXED_UNITS = (
+    "Sasaran dan penerima manfaat tercapai dijumlahkan hanya bila satuannya sama (individu, "
+    "keluarga, rumah, desa … tidak dijumlahkan bersama); tanda – berarti baris itu memuat "
+    "beberapa satuan. Jumlah per satuan ada pada tabel berikut."
+)
 NO_DIAGNOSIS = (
     "Data registri untuk wilayah ini belum didiagnosis (jalankan padanan dan diagnosis di "
     "Sinergi lebih dulu)."
@@ -154,8 +166,7 @@ TO_FILL = "[Diisi sekretariat TKPK: {}.]"
 def poverty_figures(doc: DocumentType) -> None:
     def body() -> None:
         doc.add_paragraph(
-            "Menurut data survei periode {{ kemiskinan.periode }} dengan garis kemiskinan "
-            "{{ kemiskinan.garis }}:"
+            "Menurut data survei {{ kemiskinan.periode }}, diukur dengan {{ kemiskinan.garis }}:"
         )
         pairs(doc, [
             ("Persentase penduduk miskin (P0)", "{{ kemiskinan.p0|persen(2) }}"),
@@ -165,7 +176,7 @@ def poverty_figures(doc: DocumentType) -> None:
             ("Indeks keparahan kemiskinan (P2)", "{{ kemiskinan.p2|desimal(2) }}"),
             ("Jumlah penduduk miskin (jiwa)", "{{ kemiskinan.miskin_jiwa|angka }}"),
             ("Persentase penduduk miskin ekstrem", "{{ kemiskinan.ekstrem|persen(2) }} "
-             "(garis {{ kemiskinan.ekstrem_basis }})"),
+             "({{ kemiskinan.ekstrem_basis }})"),
             ("Rasio Gini", "{{ kemiskinan.gini|desimal(3) }}"),
             ("Rasio Palma", "{{ kemiskinan.palma|desimal(2) }}"),
             ("Porsi pengeluaran 40% terbawah", "{{ kemiskinan.b40|persen }}"),
@@ -219,6 +230,11 @@ def social_protection(doc: DocumentType) -> None:
             "(keluarga; program tanpa daftar penerima hanya menunjukkan keluarga layak):"
         )
         table(doc, "program", PROGRAM_COLUMNS)
+        tag(doc, "if program_per_orang")
+        note(doc, "* Program per orang ({{ program_per_orang }}): keluarga dihitung pada setiap "
+             "kolom bila ada anggotanya yang termasuk, jadi Layak tidak selalu sama dengan Layak "
+             "dan terdaftar ditambah Layak belum terdaftar.")  # fmt: skip
+        tag(doc, "endif")
         doc.add_paragraph("{{ grafik_cakupan }}")
         doc.add_paragraph("Kelompok rentan:")
         table(doc, "rentan", [("Kelompok", "{{ r.kelompok }}"), ("Jumlah", "{{ r.jumlah|angka }}")])
@@ -246,6 +262,8 @@ def pockets(doc: DocumentType) -> None:
         ("Persen", "{{ r.ekstrem_persen|persen }}"),
         ("Desil 1–4 belum dibantu", "{{ r.belum_dibantu|angka }}"),
     ])  # fmt: skip
+    note(doc, "Jumlah 1 sampai {{ ambang_samaran - 1 }} keluarga di satu desa ditulis – agar "
+         "keluarganya tidak dapat dikenali, sama seperti pada ekspor XLSX Sinergi.")  # fmt: skip
 
 
 def findings(doc: DocumentType) -> None:
@@ -260,9 +278,22 @@ def strategies(doc: DocumentType) -> None:
         doc.add_paragraph("Anggaran menurut strategi Perpres 15/2010:")
         table(doc, "rencana.strategi_perpres",
               [("Strategi", "{{ r.nama }}"), *TOTAL_COLUMNS], PLAN_TOTAL)  # fmt: skip
+        per_unit(doc)
         doc.add_paragraph("{{ grafik_anggaran }}")
 
     missing(doc, "rencana", body, NO_PLAN)
+
+
+def per_unit(doc: DocumentType) -> None:
+    note(doc, MIXED_UNITS)
+    doc.add_paragraph("Penerima manfaat tercapai terhadap sasaran, per satuan:")
+    table(doc, "rencana.satuan", [
+        ("Satuan", "{{ r.nama }}"),
+        ("Baris", "{{ r.baris|angka }}"),
+        ("Sasaran", "{{ r.sasaran|angka }}"),
+        ("Tercapai", "{{ r.tercapai|angka }}"),
+        ("Tercapai (%)", "{{ r.tercapai_persen|persen }}"),
+    ])  # fmt: skip
 
 
 def by_opd(doc: DocumentType) -> None:
@@ -295,11 +326,12 @@ def action_matrix(doc: DocumentType) -> None:
             ("Realisasi (Rp)", "{{ r.realisasi|rupiah }}"),
             ("Tercapai", "{{ r.tercapai|angka }}"),
         ], [
-            "", "Jumlah strategi", "", "", "", "{{ g.jumlah.sasaran|angka }}",
+            "", "Jumlah strategi", "", "", "", counted("g.jumlah.sasaran", "g.jumlah"),
             "{{ g.jumlah.anggaran|rupiah }}", "", "{{ g.jumlah.realisasi|rupiah }}",
-            "{{ g.jumlah.tercapai|angka }}",
+            counted("g.jumlah.tercapai", "g.jumlah"),
         ])  # fmt: skip
         tag(doc, "endfor")
+        note(doc, MIXED_UNITS.removesuffix(" Jumlah per satuan ada pada tabel berikut."))
 
     missing(doc, "rencana", body, NO_PLAN)
 
@@ -308,8 +340,9 @@ def targets(doc: DocumentType) -> None:
     table(doc, "target", [
         ("Indikator", "{{ r.indikator }}"),
         ("Awal", "{{ r.awal }}"),
-        ("Capaian terakhir", "{{ r.capaian }}"),
-        ("Target", "{{ r.target }}"),
+        ("Capaian terakhir", "{{ r.capaian }}{% if r.periode %} ({{ r.periode }}){% endif %}"),
+        ("Target", "{{ r.target }}{% if r.contoh %} – contoh, bukan target resmi{% endif %}"),
+        ("Sumber target", "{{ r.sumber or '–' }}"),
         ("Selisih", "{{ r.selisih }}"),
         ("Status", "{{ r.status }} ({{ r.lampu }})"),
     ])  # fmt: skip
@@ -470,6 +503,8 @@ def lp2kd() -> DocumentType:
         ("Dibayar (Rp)", "{{ r.dibayar|rupiah }}"),
         ("Hak (Rp)", "{{ r.hak|rupiah }}"),
     ])  # fmt: skip
+    note(doc, "Tanda – berarti tidak diketahui: hak atau jumlah yang dibayar sebagian penerima "
+         "tidak tercatat, jadi jumlahnya dan ketepatan jumlah tidak dihitung.")  # fmt: skip
     doc.add_heading("BAB V PERMASALAHAN DAN TINDAK LANJUT", 1)
     findings(doc)
     missing(doc, "registri", lambda: pockets(doc), NO_DIAGNOSIS)
@@ -521,7 +556,7 @@ def invitation() -> DocumentType:
     )
     meeting_facts(doc)
     doc.add_paragraph("Dengan agenda:")
-    bullets(doc, "rakor.agenda", "{{ item }}")
+    bullets(doc, "rakor.agenda", "{{ item }}", "List Number")
     doc.add_paragraph(
         "Mengingat pentingnya rapat ini, kehadiran Bapak/Ibu sangat kami harapkan. Atas "
         "perhatiannya kami ucapkan terima kasih."
@@ -557,18 +592,23 @@ def minutes() -> DocumentType:
         "(daftar hadir terlampir). Status rapat: {{ rakor.status }}."
     )
     doc.add_heading("Agenda", 2)
-    bullets(doc, "rakor.agenda", "{{ item }}")
+    bullets(doc, "rakor.agenda", "{{ item }}", "List Number")
     doc.add_heading("Jalannya rapat", 2)
     missing(doc, "rakor.notulen", lambda: bullets(doc, "rakor.notulen", "{{ item }}"),
             TO_FILL.format("ringkasan pembahasan"))  # fmt: skip
     doc.add_heading("Keputusan dan tindak lanjut", 2)
+    doc.add_paragraph(
+        "Status tindak lanjut adalah keadaan per {{ rakor.keadaan_per|tanggal }} (tanggal "
+        "dokumen ini dibuat), bukan keadaan pada hari rapat."
+    )
     tag(doc, "for k in rakor.keputusan")
     doc.add_paragraph("Keputusan {{ k.nomor }}: {{ k.isi }}", style="Heading 3")
     table(doc, "k.tindak_lanjut", [
         ("Tindak lanjut", "{{ r.tindakan }}"),
         ("Penanggung jawab", "{{ r.opd }}"),
         ("Tenggat", "{{ r.tenggat|tanggal }}"),
-        ("Status", "{{ r.status }}{% if r.terlambat %} (melewati tenggat){% endif %}"),
+        ("Status per {{ rakor.keadaan_per|tanggal }}",
+         "{{ r.status }}{% if r.terlambat %} (melewati tenggat){% endif %}"),
     ])  # fmt: skip
     tag(doc, "endfor")
     signature(doc, "{{ wilayah.nama }}, {{ rakor.tanggal|tanggal }}", "Notulis,", "", "",

@@ -100,6 +100,9 @@ def test_an_unknown_placeholder_fails_and_names_the_template(tmp_path: Path) -> 
                      pdf=False)  # fmt: skip
     assert caught.value.code == "TEMPLATE_BROKEN"
     assert "rpkd.docx" in str(caught.value) and "keluarga_typo" in str(caught.value)
+    assert "nama 'keluarga_typo' tidak dikenal" in str(caught.value)
+    assert "undefined" not in str(caught.value)  # Jinja's English stays in the log message
+    assert "is undefined" in caught.value.english
 
 
 def test_a_broken_tag_fails_with_a_clear_message(tmp_path: Path) -> None:
@@ -108,6 +111,7 @@ def test_a_broken_tag_fails_with_a_clear_message(tmp_path: Path) -> None:
         write_drafts([Draft("rpkd", "t", {"x": 1})], tmp_path / "out", own_templates=own,
                      pdf=False)  # fmt: skip
     assert caught.value.code == "TEMPLATE_BROKEN"
+    assert "penanda salah tulis atau tidak ditutup" in str(caught.value)
 
 
 def test_a_file_that_is_not_a_docx_is_refused(tmp_path: Path) -> None:

@@ -574,6 +574,44 @@ def test_amounts_in_text_or_numbers_read_the_indonesian_way(
     assert row.budget == expected
 
 
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("1.500 keluarga", (1500, "keluarga")),
+        ("1.500,00 KK", (1500, "KK")),
+        ("1500", (1500, None)),
+        (1500.0, (1500, None)),
+        ("12 desa", (12, "desa")),
+    ],
+)
+def test_a_target_reads_dots_as_thousands_and_keeps_its_unit(
+    tmp_path: Path, target: Any, expected: tuple[int, str | None]
+) -> None:
+    # given
+    path = region_workbook(tmp_path / "sasaran.xlsx", [region_line(1, strategy="1", target=target)])
+    # when
+    (row,) = read_rat(path)
+    # then
+    assert (row.target_beneficiaries, row.target_unit) == expected
+
+
+@pytest.mark.parametrize("target", ["1,500", "12,5 orang", "12,5", "1.500,5 KK", 12.5, "1.5 jt"])
+def test_a_fractional_or_misread_target_is_refused_with_its_place(
+    tmp_path: Path, target: Any
+) -> None:
+    """ "1,500" is one and a half in Indonesian usage, never 1 of a unit called ",500"."""
+    # given
+    path = region_workbook(tmp_path / "sasaran.xlsx", [region_line(1, strategy="1", target=target)])
+    # when
+    with pytest.raises(RatFileError) as caught:
+        read_rat(path)
+    # then
+    (problem,) = caught.value.problems
+    assert (problem.sheet, problem.row, problem.cell) == ("Matriks RAT", FIRST_LINE, "O7")
+    assert problem.column == "Jumlah Sasaran\nPenerima Manfaat"
+    assert "bukan bilangan bulat" in problem.reason_id
+
+
 # -- problems ------------------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import polars as pl
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
@@ -21,7 +23,7 @@ from sinergi.domain.identity import mask_nik
 from sinergi.errors import SinergiError
 from sinergi.lake.home import DataHome, file_sha256, latest_run_folder
 from sinergi.pipeline.stats.run import poverty_statistics
-from sinergi.reports.formats import id_decimal, id_number
+from sinergi.reports.formats import id_date, id_decimal, id_number
 from sinergi.reports.rat_matrix import read_rat
 from sinergi.web import registry
 from sinergi.web.audit.models import AuditEntry
@@ -104,12 +106,22 @@ def test_lp2kd_states_the_diagnosis_and_statistics_numbers(home: Path) -> None:
         pl.read_parquet(diagnosis / "areas.parquet").filter(area_code=REGENCY).row(0, named=True)
     )
     programs = pl.read_parquet(diagnosis / "programs.parquet")
-    coverage = {r[0]: r for r in _table(doc, "Program")[1:]}
+    coverage = {r[0].removesuffix(" *"): r for r in _table(doc, "Program")[1:]}
     for program in programs.filter("listed").iter_rows(named=True):
         row = coverage[program["name"]]
         assert row[2] == id_number(areas[f"eligible_{program['program']}"])
         assert row[3] == id_number(areas[f"served_{program['program']}"])
         assert row[5] == id_number(areas[f"exclusion_{program['program']}"])
+        # Person-level programs are marked: their headings count families differently.
+        assert row[0].endswith(" *") == (program["level"] == "person")
+    text = "\n".join(p.text for p in doc.paragraphs)
+    person = programs.filter(level="person")["name"].to_list()
+    assert person and all(name in text for name in person)
+    assert "* Program per orang (" in text
+
+    # Survey rounds and poverty lines by name, never their ids.
+    assert "gk_52.05" not in text and "USD_1.90" not in text and "2026-03" not in text
+    assert "Garis Kemiskinan Kabupaten Dompu 2024 (Susenas Maret)" in text
 
     estimates = pl.read_parquet(_latest(home, "stats") / "estimates.parquet")
     p0 = estimates.filter(level="kabupaten", basis="BPS_GK", indicator="P0")["value"][0]
@@ -119,7 +131,9 @@ def test_lp2kd_states_the_diagnosis_and_statistics_numbers(home: Path) -> None:
     pockets = pl.read_parquet(diagnosis / "pockets.parquet").sort("rank").head(10)
     shown = _table(doc, "Peringkat")[1:]
     assert [r[1] for r in shown] == pockets["area_name"].to_list()
-    assert [r[4] for r in shown] == [id_number(n) for n in pockets["extreme_poor"]]
+    # A desa's counts of 1 to 4 are hidden, as the XLSX exports hide them.
+    assert [r[4] for r in shown] == [_suppressed(n) for n in pockets["extreme_poor"]]
+    assert [r[6] for r in shown] == [_suppressed(n) for n in pockets["unassisted"]]
 
     # The finding counted again from the families table, independently of the pages' code.
     families = pl.read_parquet(diagnosis / "families.parquet")
@@ -132,6 +146,10 @@ def test_lp2kd_states_the_diagnosis_and_statistics_numbers(home: Path) -> None:
         f"{id_number(unserved['area_code'].n_unique())} desa belum menerima bantuan apa pun"
     )
     assert any(p.text.startswith(sentence) for p in doc.paragraphs)
+
+
+def _suppressed(count: int) -> str:
+    return "–" if 1 <= count <= 4 else id_number(count)
 
 
 def test_rpkd_has_its_seven_chapters_and_charts(home: Path) -> None:
@@ -154,16 +172,22 @@ def test_lp2kd_annex_repeats_the_tables_as_numbers(home: Path) -> None:
     assert not list(_folder(home, run).glob("*_nama_alamat*"))  # not asked for
     sheet = annex.get_sheet_by_name("Cakupan program").to_python()
     header = sheet[1]
+    assert header == ["Program", "Terdaftar", "Layak", "Layak dan terdaftar", "Cakupan",
+                      "Layak belum terdaftar", "Terdaftar tidak layak"]  # fmt: skip
     programs = pl.read_parquet(_latest(home, "diagnostics") / "programs.parquet")
     areas = pl.read_parquet(_latest(home, "diagnostics") / "areas.parquet").filter(
         area_code=REGENCY
     )
-    by_name = {row[header.index("nama")]: row for row in sheet[2:]}
+    by_name = {str(row[0]).removesuffix(" *"): row for row in sheet[2:]}
     for program in programs.filter("listed").iter_rows(named=True):
-        assert (
-            by_name[program["name"]][header.index("layak")]
-            == areas[f"eligible_{program['program']}"].item()
-        )
+        row, code = by_name[program["name"]], program["program"]
+        assert row[header.index("Layak")] == areas[f"eligible_{code}"].item()
+        # A share the sheet formats as a percentage (0,462 shows 46,2%), not 46.19...
+        share = areas[f"served_{code}"].item() / areas[f"eligible_{code}"].item()
+        assert row[header.index("Cakupan")] == pytest.approx(share)
+    plan = annex.get_sheet_by_name("Rencana aksi").to_python()
+    assert "Realisasi" in plan[1] and "realisasi_persen" not in plan[1]
+    assert all(0 <= float(r[plan[1].index("Realisasi")]) <= 2 for r in plan[2:])
 
 
 def test_the_run_records_its_files_and_the_data_it_came_from(home: Path) -> None:
@@ -312,3 +336,95 @@ def test_cli_report_writes_and_records_the_documents(
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         f["name"] for f in run.files
     )
+
+
+def test_plan_totals_never_add_targets_of_different_units(home: Path) -> None:
+    """A strategy or OPD whose lines count keluarga and desa shows no summed target."""
+    from sinergi.web.plans import reads
+    from sinergi.web.plans.models import Plan
+
+    run = _make("rat")
+    version = Plan.objects.get(area_code=REGENCY, year=YEAR).current
+    rows = reads.rows(version)
+    doc = Document(str(_folder(home, run) / f"RAT_5205_{YEAR}.docx"))
+    by_opd = {r[0]: r for r in _table(doc, "Perangkat daerah")[1:]}
+    mixed = single = 0
+    for opd, found in _grouped(rows, lambda r: r.line.opd.name).items():
+        units = {r.line.target_unit for r in found}
+        if len(units) > 1:
+            mixed += 1
+            assert by_opd[opd][4] == "–" and by_opd[opd][5] == "–", opd
+        else:
+            single += 1
+            target = sum(r.line.target_beneficiaries or 0 for r in found)
+            assert by_opd[opd][4] == f"{id_number(target)} {units.pop()}", opd
+    assert mixed and single  # the demo plan has both kinds of OPD
+    assert by_opd["Jumlah"][4] == "–"  # the whole plan counts several units
+    per_unit = {r[0]: r for r in _table(doc, "Satuan")[1:]}
+    for unit, found in _grouped(rows, lambda r: r.line.target_unit).items():
+        target = sum(r.line.target_beneficiaries or 0 for r in found)
+        reached = sum(r.reached for r in found)
+        assert per_unit[unit][2:4] == [id_number(target), id_number(reached)]
+
+
+def _grouped(rows: list[Any], key: Any) -> dict[str, list[Any]]:
+    found: dict[str, list[Any]] = {}
+    for row in rows:
+        found.setdefault(key(row), []).append(row)
+    return found
+
+
+def test_an_unknown_entitlement_is_not_rupiah_zero(tmp_path: Path) -> None:
+    """One payment of a program without a known entitlement makes its total and right amount "–"."""
+    from sinergi.web.documents.gather import _distribution
+
+    pl.DataFrame(
+        {
+            "program": ["pkh", "pkh", "bpnt"],
+            "area_code": ["52.05.01.2001"] * 3,
+            "payments": [2, 1, 3],
+            "paid_less": [0, 0, 1],
+            "paid_more": [0, 0, 0],
+            "late": [1, 0, 0],
+            "missed": [0, 0, 0],
+            "amount_paid": [1_500_000.0, 750_000.0, 600_000.0],
+            "amount_entitled": [1_500_000.0, None, 600_000.0],
+        }
+    ).write_parquet(tmp_path / "distribution.parquet")
+    rows = {r["program"]: r for r in _distribution(tmp_path, REGENCY, {"pkh": "PKH"})}
+    assert rows["PKH"]["hak"] is None and rows["PKH"]["tepat_jumlah"] is None
+    assert rows["PKH"]["dibayar"] == 2_250_000 and rows["PKH"]["tepat_waktu"] == pytest.approx(
+        200 / 3
+    )
+    assert rows["bpnt"]["hak"] == 600_000 and rows["bpnt"]["tepat_jumlah"] == pytest.approx(200 / 3)
+
+
+def test_targets_say_where_they_come_from_and_when_the_actual_is(home: Path) -> None:
+    run = _make("rat")
+    doc = Document(str(_folder(home, run) / f"RAT_5205_{YEAR}.docx"))
+    rows = _table(doc, "Indikator")
+    assert rows[0][:5] == ["Indikator", "Awal", "Capaian terakhir", "Target", "Sumber target"]
+    p0 = next(r for r in rows if r[0].startswith("Persentase penduduk miskin"))
+    # The shipped Dompu 2026 target is an example: it says so twice, never passes as official.
+    assert p0[3].endswith("– contoh, bukan target resmi")
+    assert p0[4] == "contoh sintetis (bukan target resmi)"
+    assert re.search(r"\((Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|"
+                     r"Oktober|November|Desember) \d{4}\)$", p0[2])  # fmt: skip
+
+
+def test_minutes_date_the_follow_up_states_and_number_the_agenda_once(home: Path) -> None:
+    first = Meeting.objects.filter(area_code=REGENCY, date__year=YEAR).order_by("date").first()
+    assert first is not None
+    first.agenda = "1. Pembukaan\n2) Paparan capaian\n- Penutup"
+    first.save()
+    run = _make("notulen", meeting=first)
+    stem = f"5205_{first.date:%Y-%m-%d}_rakor1"
+    minutes = Document(str(_folder(home, run) / f"Notulen_{stem}.docx"))
+    agenda = [
+        p.text for p in minutes.paragraphs if p.style is not None and p.style.name == "List Number"
+    ]
+    assert agenda == ["Pembukaan", "Paparan capaian", "Penutup"]
+    today = id_date(timezone.localdate())
+    text = "\n".join(p.text for p in minutes.paragraphs)
+    assert f"keadaan per {today}" in text
+    assert _table(minutes, "Tindak lanjut")[0][3] == f"Status per {today}"

@@ -80,7 +80,7 @@ def _meeting(day_of_year: int = 1, year: int = YEAR, area: str = REGENCY) -> Mee
 
 def _finished_run(home: Path, files: dict[str, bytes], **fields: Any) -> DocumentRun:
     """A run as the worker leaves it, its files written under the data folder."""
-    folder = "reports/dokumen/x"
+    folder = fields.pop("folder", "reports/dokumen/x")
     (home / folder).mkdir(parents=True)
     for name, content in files.items():
         (home / folder / name).write_bytes(content)
@@ -311,6 +311,49 @@ def test_only_a_role_that_may_export_people_downloads_the_names_file(
         ("dedi", "export", {"dokumen": "lp2kd", "tahun": str(YEAR), "berkas": "a.docx"}),
         ("ana", "export", {"dokumen": "lp2kd", "tahun": str(YEAR), "berkas": NAMES_FILE}),
     ]
+
+
+def test_an_annex_with_whole_niks_is_only_for_those_who_may_see_them(
+    make_user: MakeUser, home: Path
+) -> None:
+    """An OPD officer may export people but not see NIK/KK: only a masked annex is theirs."""
+    # given
+    whole = _finished_run(
+        home, {NAMES_FILE: b"PK whole"}, names=True, summary={"names_identifiers": True},
+        folder="reports/dokumen/whole",
+    )  # fmt: skip
+    masked = _finished_run(
+        home, {NAMES_FILE: b"PK masked"}, names=True, summary={"names_identifiers": False}
+    )
+    officer = _client(make_user("opd1", "opd", REGENCY, opd="dinsos"))
+    # when
+    page = officer.get(f"/dokumen/{whole.pk}/").content.decode()
+    refused = officer.get(f"/dokumen/{whole.pk}/berkas/{NAMES_FILE}/")
+    allowed = officer.get(f"/dokumen/{masked.pk}/berkas/{NAMES_FILE}/")
+    # then
+    assert f"/berkas/{NAMES_FILE}/" not in page
+    assert refused.status_code == 403
+    assert allowed.status_code == 200 and b"".join(allowed.streaming_content) == b"PK masked"
+    rows = AuditEntry.objects.order_by("pk").values_list("action", "identifiers_shown")
+    assert list(rows) == [("denied", False), ("export", False)]
+
+
+def test_the_annex_records_whether_its_asker_may_see_identifiers(
+    make_user: MakeUser, home: Path
+) -> None:
+    # given
+    officer = make_user("opd2", "opd", REGENCY, opd="dinsos")
+    analyst = _analyst(make_user)
+    # when
+    runs = [
+        produce.create(user, user.get_username(), "lp2kd", REGENCY, YEAR, pdf=False, names=True)
+        for user in (officer, analyst)
+    ]
+    for run in runs:
+        produce.make(run)
+    # then
+    shown = [DocumentRun.objects.get(pk=run.pk).summary["names_identifiers"] for run in runs]
+    assert shown == [False, True]
 
 
 def test_a_file_the_run_does_not_list_or_an_unfinished_run_gives_404(

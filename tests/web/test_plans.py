@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -18,7 +21,7 @@ from django.utils import timezone
 from sinergi.reports.rat_matrix import RatRow, write_rat
 from sinergi.web.accounts.models import ApiToken
 from sinergi.web.audit.models import AuditEntry
-from sinergi.web.plans import reads
+from sinergi.web.plans import reads, transfer
 from sinergi.web.plans.demo import seed_demo_plan
 from sinergi.web.plans.models import (
     Opd,
@@ -595,6 +598,69 @@ def test_an_exported_plan_imports_back_into_a_new_draft_as_the_same_lines(
     )
     assert answer.status_code == 302
     assert _snapshot(other.current) == before
+
+
+def _without_data_sheet(content: bytes) -> bytes:
+    """The workbook as a user leaves it after deleting the 'Data Sinergi' sheet (no line keys)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = re.sub(rb'<sheet name="Data Sinergi"[^>]*/>', b"", data)
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_workbook_without_its_data_sheet_updates_the_lines_it_names(
+    make_user: MakeUser,
+) -> None:
+    # given: the demo plan's draft exported, the 'Data Sinergi' sheet deleted by a user
+    seed_demo_plan(AREA, YEAR)
+    plan = Plan.objects.get()
+    client = _client(_analyst(make_user))
+    matrix_only = _without_data_sheet(client.get(PAGE + "xlsx/").content)
+    before = _snapshot(plan.current)
+    # and the draft changed since: the file's values must come back over these
+    ProgramLine.objects.filter(version=plan.current).update(budget=1, location="di mana saja")
+
+    # when
+    imported = _upload(client, matrix_only)
+
+    # then: every row updated its own line (same keys, no line twice), values from the file
+    assert imported.status_code == 302, imported.content.decode()
+    assert plan.current.lines.count() == len(before) == 24
+    assert _snapshot(plan.current) == before
+    entry = AuditEntry.objects.get(action="write", what="plan_import")
+    assert (entry.filters["added"], entry.filters["updated"]) == ("0", "24")
+
+
+def test_a_keyless_row_matching_several_lines_is_refused_by_name(make_user: MakeUser) -> None:
+    # given: two lines of one OPD named alike, and a keyless row naming them
+    plan = _plan()
+    sosial = _opd(SOSIAL)
+    _line(plan.current, sosial, location="Kec. Woja")
+    _line(plan.current, sosial, location="Kec. Pekat")
+    before = _snapshot(plan.current)
+    row = transfer.rat_row(reads.rows(plan.current)[0])
+    client = _client(_analyst(make_user))
+
+    # when
+    refused = _upload(client, _workbook([replace(row, key=None, budget=Decimal(7))]))
+
+    # then
+    assert refused.status_code == 400
+    assert (
+        "Baris kegiatan ke-1 (1.06.05.2.01 Bantuan iuran PBI-JKN daerah): tanpa kunci baris, dan "
+        "2 baris rencana Dinas Sosial memiliki kode, program, kegiatan dan sub kegiatan yang sama"
+        in html.unescape(refused.content.decode())
+    )
+    assert _snapshot(plan.current) == before
+    # the same row twice, where one line matches, is refused too
+    plan.current.lines.filter(location="Kec. Pekat").delete()
+    twice = _upload(client, _workbook([replace(row, key=None)] * 2))
+    assert "Baris kegiatan ke-2" in html.unescape(twice.content.decode())
+    assert twice.status_code == 400 and plan.current.lines.count() == 1
 
 
 def test_a_bad_workbook_writes_nothing_and_lists_its_problems(make_user: MakeUser) -> None:

@@ -374,6 +374,13 @@ def test_scorecard_page_shows_every_indicator_with_its_chart_and_no_inline_code(
         assert name in page
     assert 'data-figure="grafik-p0_percent"' in page and "sinergi/charts.js" in page
     assert "style=" not in page and "<script>" not in page
+    # Reference targets' sources and notes in Bahasa Indonesia; provenance and grades stay
+    # in targets.csv's internal_note, and an example target says it is not official.
+    for internal in ("sekilasindonews", "DOMAIN.md", "seed 004", "example target", "[S]",
+                     "restated", "[example]"):  # fmt: skip
+        assert internal not in page, internal
+    assert "target nasional yang disampaikan ulang pada rakor TKPK Dompu" in page
+    assert "contoh sintetis (bukan target resmi)" in page
 
 
 def test_progress_start_goes_to_the_users_own_area(make_user: MakeUser) -> None:

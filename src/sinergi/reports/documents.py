@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -56,6 +57,7 @@ class AnnexTable:
     description: str
     frame: pl.DataFrame
     labels: Mapping[str, str] = field(default_factory=dict)
+    hidden: str = "–"  # what an empty number shows: unknown, or "<5" where small counts hide
 
 
 @dataclass(frozen=True)
@@ -152,9 +154,24 @@ def _render(draft: Draft, template: Path, out: Path, scratch: Path) -> None:
 
 
 def _reason(error: jinja2.TemplateError) -> str:
+    """Why a template failed, in Bahasa Indonesia (Jinja's own English goes to the log).
+
+    Examples:
+        >>> _reason(jinja2.UndefinedError("'tidak_ada' is undefined"))
+        "nama 'tidak_ada' tidak dikenal"
+        >>> _reason(jinja2.UndefinedError("'dict object' has no attribute 'jumlahh'"))
+        "nilai itu tidak memuat 'jumlahh'"
+    """
+    message = error.message or ""
     if isinstance(error, jinja2.UndefinedError):
-        return f"nama yang tidak dikenal ({error.message})"
-    return error.message or type(error).__name__
+        if found := re.fullmatch(r"'(.+)' is undefined", message):
+            return f"nama '{found[1]}' tidak dikenal"
+        if found := re.search(r"has no attribute '(.+)'", message):
+            return f"nilai itu tidak memuat '{found[1]}'"
+        return "ada nama yang tidak dikenal"
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return f"penanda salah tulis atau tidak ditutup (sekitar baris {error.lineno} isi templat)"
+    return "penanda tidak dapat diisi"
 
 
 def _environment() -> jinja2.Environment:
@@ -189,7 +206,7 @@ def write_annex(tables: Sequence[AnnexTable], path: Path | BinaryIO) -> Path | B
     taken: set[str] = set()
     for table in tables:
         sheet = book.add_worksheet(sheet_name(table.title, taken))
-        write_table(sheet, styles, table.description, table.frame, table.labels, MISSING)
+        write_table(sheet, styles, table.description, table.frame, table.labels, table.hidden)
     book.close()
     return path
 

@@ -384,7 +384,9 @@ def _write_matrix(
         2,
         last,
         f"Sinergi membaca lembar '{DATA_SHEET}' saat berkas ini diunggah kembali: ubah data di "
-        f"sana, atau hapus lembar '{DATA_SHEET}' agar lembar ini yang dibaca.",
+        f"sana, atau hapus lembar '{DATA_SHEET}' agar lembar ini yang dibaca. Tanpa lembar itu "
+        "baris dicocokkan menurut perangkat daerah, kode, program, kegiatan dan sub kegiatan: "
+        "baris yang salah satunya diubah masuk sebagai baris baru.",
         fmt.note,
     )
     _write_header(sheet, fmt)
@@ -808,15 +810,23 @@ def _decimal_text(text: str) -> Decimal:
         raise _Invalid(f"'{text}' bukan angka rupiah.", f"'{text}' is not a number.") from error
 
 
-_COUNT_TEXT = re.compile(r"(?P<number>\d{1,3}(?:\.\d{3})+|\d+)\s*(?P<unit>[^\d\s].*)?")
+# A count written as text: Indonesian thousands dots ("1.500"), an optional decimal part
+# after a comma ("1.500,00"), then a unit that starts with a letter ("keluarga", "KK").
+_COUNT_TEXT = re.compile(
+    r"(?P<number>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<fraction>\d+))?\s*(?P<unit>[^\W\d_].*)?"
+)
 
 
 def _count(value: Any) -> tuple[int | None, str | None]:
     """A whole count and the unit written after it, from a number or text ("1.000 keluarga").
 
+    Indonesian usage: a dot groups thousands and a comma starts decimals, so "1.500" is
+    fifteen hundred, "1.500,00" too, and "12,5" or "1,500" a fraction, which is refused
+    (a number of beneficiaries is whole).
+
     Examples:
-        >>> _count("1.000 keluarga"), _count(81.0), _count("-")
-        ((1000, 'keluarga'), (81, None), (None, None))
+        >>> _count("1.000 keluarga"), _count(81.0), _count("-"), _count("1.500,00 KK")
+        ((1000, 'keluarga'), (81, None), (None, None), (1500, 'KK'))
     """
     if isinstance(value, float) and value.is_integer() and value >= 0:
         return int(value), None
@@ -826,6 +836,13 @@ def _count(value: Any) -> tuple[int | None, str | None]:
     if text is None or text in _NIL:
         return None, None
     match = _COUNT_TEXT.fullmatch(text) if isinstance(value, str) else None
+    if match is not None and (match.group("fraction") or "0").strip("0"):
+        raise _Invalid(
+            f"'{text}' bukan bilangan bulat: koma memulai desimal; jumlah penerima ditulis bulat, "
+            "mis. 1.500 (titik pemisah ribuan) atau 1.500 keluarga.",
+            f"'{text}' is not a whole number: a comma starts decimals in Indonesian; write a "
+            "whole count such as 1.500 (dot for thousands).",
+        )
     if match is None:
         raise _Invalid(
             f"'{text}' bukan bilangan bulat; tulis mis. 1.000 atau 1.000 keluarga.",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,14 +26,17 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
-from sinergi.domain import wilayah
+from sinergi.domain import reference, wilayah
+from sinergi.domain.reference import ReferenceDataError
 from sinergi.errors import SinergiError
 from sinergi.lake.home import DataHome, latest_run_folder
+from sinergi.pipeline.diagnose.aggregate import suppress_small_counts
 from sinergi.pipeline.diagnose.export import COLUMN_LABELS
+from sinergi.pipeline.diagnose.rules import load_rule_set
 from sinergi.pipeline.stats.export import RELIABILITY_LABELS
 from sinergi.reports.charts import Chart, Series
-from sinergi.reports.documents import AnnexTable, Draft, write_annex
-from sinergi.reports.formats import id_number
+from sinergi.reports.documents import MISSING, AnnexTable, Draft, write_annex
+from sinergi.reports.formats import MONTHS, id_date, id_number
 from sinergi.reports.rat_matrix import write_rat
 from sinergi.web import registry, scoping
 from sinergi.web.coordination import reads as coordination
@@ -80,6 +84,7 @@ class Bundle:
     workbooks: dict[str, bytes] = field(default_factory=dict)
     sources: dict[str, Any] = field(default_factory=dict)
     names_rows: int = 0
+    names_identifiers: bool = False  # whether the annex holds whole NIKs and KKs
 
 
 def bundle(run: DocumentRun) -> Bundle:
@@ -134,6 +139,9 @@ def _lp2kd(run: DocumentRun) -> Bundle:
     if run.names:
         people = _reached(run)
         found.names_rows = people.height
+        found.names_identifiers = scoping.may(
+            run.user or AnonymousUser(), "see_identifiers", run.scope
+        )
         table = AnnexTable(
             "Penerima (BNBA)",
             "Keluarga penerima program menurut nama dan alamat. DATA PRIBADI: simpan dan "
@@ -221,7 +229,7 @@ def _poverty(area: str, found: Bundle) -> dict[str, Any]:
     extreme = _by_indicator(estimates.filter(pl.col("basis") != BPS_BASIS))
     survey = manifest.get("survey", {})
     figures = {
-        "periode": survey.get("period") if isinstance(survey, dict) else None,
+        "periode": period_label(survey.get("period")) if isinstance(survey, dict) else None,
         "p0": bps["P0"]["value"],
         "p0_bawah": bps["P0"]["ci_low"],
         "p0_atas": bps["P0"]["ci_high"],
@@ -230,11 +238,12 @@ def _poverty(area: str, found: Bundle) -> dict[str, Any]:
         "p2": bps["P2"]["value"],
         "miskin_jiwa": bps["poor_persons"]["value"],
         "ekstrem": extreme["P0"]["value"] if "P0" in extreme else None,
-        "ekstrem_basis": extreme["P0"]["basis"] if "P0" in extreme else None,
+        # The line's name as people know it, not its basis code (USD_1.90_PPP2011).
+        "ekstrem_basis": line_names(extreme["P0"]["lines"]) if "P0" in extreme else None,
         "gini": bps["gini"]["value"],
         "palma": bps["palma"]["value"],
         "b40": bps["bottom40_share"]["value"] * 100,
-        "garis": bps["P0"]["lines"],
+        "garis": line_names(bps["P0"]["lines"]),
     }
     small = pl.read_parquet(folder / "small_areas.parquet").filter(basis=BPS_BASIS)
     districts = [
@@ -251,7 +260,12 @@ def _poverty(area: str, found: Bundle) -> dict[str, Any]:
         level="kabupaten", basis=BPS_BASIS, indicator="P0"
     )
     trend = [
-        {"periode": r["period"], "p0": r["value"], "bawah": r["ci_low"], "atas": r["ci_high"]}
+        {
+            "periode": period_label(r["period"]),
+            "p0": r["value"],
+            "bawah": r["ci_low"],
+            "atas": r["ci_high"],
+        }
         for r in history.sort("period").to_dicts()
     ]
     return {"kemiskinan": figures, "kemiskinan_kecamatan": districts, "kemiskinan_tren": trend}
@@ -259,6 +273,44 @@ def _poverty(area: str, found: Bundle) -> dict[str, Any]:
 
 def _by_indicator(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
     return {row["indicator"]: row for row in frame.to_dicts()}
+
+
+def period_label(period: str | None) -> str | None:
+    """A survey round or date as a document writes it: "Maret 2026", "2025", "6 Mei 2024".
+
+    Examples:
+        >>> period_label("2026-03"), period_label("2025"), period_label("2024-05-06")
+        ('Maret 2026', '2025', '6 Mei 2024')
+    """
+    if not period:
+        return None
+    parts = period.split("-")
+    try:
+        if len(parts) == 2:
+            return f"{MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
+        if len(parts) == 3:
+            return id_date(date.fromisoformat(period))
+    except (ValueError, IndexError):
+        pass
+    return period  # a period of another shape is printed as the source wrote it
+
+
+def line_names(ids: str | None) -> str | None:
+    """The names of the poverty lines of an estimate (ids joined by ", "), as people read them.
+
+    Examples:
+        >>> line_names("gk_52.05_2024-03_total")
+        'Garis Kemiskinan Kabupaten Dompu 2024 (Susenas Maret)'
+    """
+    if not ids:
+        return None
+    names = []
+    for line_id in (i.strip() for i in ids.split(",")):
+        try:
+            names.append(reference.poverty_line(line_id).name)
+        except ReferenceDataError:  # a line of the secretariat's own file: its id is all we have
+            names.append(line_id)
+    return "; ".join(names)
 
 
 def _registry(area: str, found: Bundle) -> dict[str, Any]:
@@ -273,6 +325,8 @@ def _registry(area: str, found: Bundle) -> dict[str, Any]:
         return {
             "registri": None,
             "program": [],
+            "program_per_orang": "",
+            "ambang_samaran": k_anonymity(),
             "kantong": [],
             "rentan": [],
             "deprivasi": [],
@@ -299,7 +353,8 @@ def _registry(area: str, found: Bundle) -> dict[str, Any]:
     }
     programs = [
         {
-            "nama": p.name,
+            "nama": f"{p.name} *" if p.per_person else p.name,
+            "per_orang": p.per_person,
             "terdaftar": cell.listed,
             "layak": cell.eligible,
             "layak_terdaftar": cell.served,
@@ -310,6 +365,16 @@ def _registry(area: str, found: Bundle) -> dict[str, Any]:
         for p in reach.programs
         for cell in [reach.total.cells[p.code]]
     ]
+    k = k_anonymity()
+    # A desa's counts are small enough to point at families: counts of 1 to k-1 are hidden
+    # (None, printed "–") as in the diagnosis and coverage workbooks.
+    top = registry.pockets(area).head(TOP_POCKETS)
+    shown = suppress_small_counts(
+        top.with_columns(share=pl.col("extreme_poor") / pl.col("families").replace(0, None) * 100),
+        k,
+        ["families", "extreme_poor", "unassisted"],
+        {"share": "extreme_poor"},
+    )
     pockets = [
         {
             "peringkat": r["rank"],
@@ -317,10 +382,10 @@ def _registry(area: str, found: Bundle) -> dict[str, Any]:
             "kecamatan": r["district_name"],
             "keluarga": r["families"],
             "ekstrem": r["extreme_poor"],
-            "ekstrem_persen": _percent(r["extreme_poor"], r["families"]),
+            "ekstrem_persen": r["share"],
             "belum_dibantu": r["unassisted"],
         }
-        for r in registry.pockets(area).head(TOP_POCKETS).to_dicts()
+        for r in shown.to_dicts()
     ]
     vulnerable = [{"kelompok": COLUMN_LABELS[key], "jumlah": row[key]} for key in VULNERABLE]
     deprived = [
@@ -338,6 +403,8 @@ def _registry(area: str, found: Bundle) -> dict[str, Any]:
     return {
         "registri": registry_figures,
         "program": programs,
+        "program_per_orang": ", ".join(p.name for p in reach.programs if p.per_person),
+        "ambang_samaran": k,
         "kantong": pockets,
         "rentan": vulnerable,
         "deprivasi": deprived,
@@ -356,15 +423,16 @@ def _distribution(run: Path, area: str, names: dict[str, str]) -> list[dict[str,
         .filter(registry.within(area))
         .group_by("program")
         .agg(
-            pl.col(
-                "payments",
-                "paid_less",
-                "paid_more",
-                "late",
-                "missed",
-                "amount_paid",
-                "amount_entitled",
-            ).sum()
+            pl.col("payments", "paid_less", "paid_more", "late", "missed").sum(),
+            # A sum over an unknown amount is unknown, not the sum of the others: polars'
+            # sum() would skip the nulls and print an entitlement of Rp0.
+            *(
+                pl.when(pl.col(amount).is_null().any())
+                .then(None)
+                .otherwise(pl.col(amount).sum())
+                .alias(amount)
+                for amount in ("amount_paid", "amount_entitled")
+            ),
         )
         .sort("program")
     )
@@ -372,9 +440,10 @@ def _distribution(run: Path, area: str, names: dict[str, str]) -> list[dict[str,
         {
             "program": names.get(r["program"], r["program"]),
             "pembayaran": r["payments"],
-            "tepat_jumlah": _percent(
-                r["payments"] - r["paid_less"] - r["paid_more"], r["payments"]
-            ),
+            # Right amount is judged against the entitlement: unknown where one is.
+            "tepat_jumlah": None
+            if r["amount_entitled"] is None
+            else _percent(r["payments"] - r["paid_less"] - r["paid_more"], r["payments"]),
             "tepat_waktu": _percent(r["payments"] - r["late"], paid),
             "terlewat": r["missed"],
             "dibayar": r["amount_paid"],
@@ -402,6 +471,7 @@ def _plan(area: str, year: int, found: Bundle) -> dict[str, Any]:
             "strategi": [_total(t) for t in plan_reads.by_strategy(rows, INPRES)],
             "strategi_perpres": [_total(t) for t in plan_reads.by_strategy(rows, PERPRES)],
             "opd": [_total(t) for t in plan_reads.by_opd(rows)],
+            "satuan": [_total(t) for t in plan_reads.by_unit(rows)],
             "matriks": [
                 {
                     "strategi": g.total.label,
@@ -424,8 +494,11 @@ def _total(total: plan_reads.Total) -> dict[str, Any]:
         "realisasi_s2": total.realised_s2,
         "realisasi": total.realised,
         "realisasi_persen": None if total.share is None else total.share * 100,
+        # None where the lines count beneficiaries in several units (see plan_reads.Total).
         "sasaran": total.target,
         "tercapai": total.reached,
+        "satuan": total.unit or "",
+        "beragam_satuan": total.mixed_units,
         "tercapai_persen": None if total.reached_share is None else total.reached_share * 100,
     }
 
@@ -443,7 +516,7 @@ def _line(row: plan_reads.Row) -> dict[str, Any]:
         "sumber": line.funding_source,
         "lokasi": line.location,
         "sasaran": line.target_beneficiaries,
-        "satuan": line.target_unit,
+        "satuan": line.target_unit or "",
         "realisasi": row.realised,
         "realisasi_persen": None if row.share is None else row.share * 100,
         "tercapai": row.reached,
@@ -458,7 +531,11 @@ def _targets(area: str) -> dict[str, Any]:
                 "indikator": str(r.indicator.name),
                 "awal": r.baseline_text,
                 "capaian": r.actual_text,
+                "periode": period_label(r.actual.period) if r.actual else None,
                 "target": r.target_text,
+                # Where the target comes from; an example target says it is not an official one.
+                "sumber": r.target.source if r.target else None,
+                "contoh": bool(r.target and r.target.grade == "example"),
                 "selisih": r.gap_text,
                 "status": r.state_label,
                 "lampu": r.light_label,
@@ -495,7 +572,7 @@ def _meeting(meeting: Meeting, number: int, today: date) -> dict[str, Any]:
         "pukul": f"{meeting.start_time:%H.%M}",
         "tempat": meeting.place or "–",
         "daring": meeting.online_link,
-        "agenda": [line.strip() for line in meeting.agenda.splitlines() if line.strip()],
+        "agenda": agenda_items(meeting.agenda),
         "status": str(COORDINATION_LABELS[MeetingStatus(meeting.status)]),
         "notulen": [p.strip() for p in meeting.minutes.splitlines() if p.strip()],
         "undangan": [
@@ -508,6 +585,8 @@ def _meeting(meeting: Meeting, number: int, today: date) -> dict[str, Any]:
             for n, i in enumerate(invitees, start=1)
         ],
         "hadir": sum(1 for i in invitees if i.attended),
+        # The follow-ups' states are today's, not the meeting day's: the paper says as of when.
+        "keadaan_per": today,
         "keputusan": [
             {
                 "nomor": d.number,
@@ -526,6 +605,26 @@ def _meeting(meeting: Meeting, number: int, today: date) -> dict[str, Any]:
             for d in decisions
         ],
     }
+
+
+def agenda_items(text: str) -> list[str]:
+    r"""The agenda's lines without the numbers or bullets people typed (the template numbers them).
+
+    Examples:
+        >>> agenda_items("1. Pembukaan\n2) Paparan\n- Diskusi\n\nPenutup")
+        ['Pembukaan', 'Paparan', 'Diskusi', 'Penutup']
+    """
+    items = (_LIST_MARK.sub("", line.strip()).strip() for line in text.splitlines())
+    return [item for item in items if item]
+
+
+# A typed list number ("1.", "2)") or bullet at the start of an agenda line.
+_LIST_MARK = re.compile(r"^(?:\d{1,3}[.)](?!\d)|[-•*·–])\s*")
+
+
+def k_anonymity() -> int:
+    """The smallest count tables leaving Sinergi show (the diagnosis rules' setting)."""
+    return load_rule_set(Path(settings.HOME) / "rules").settings.k_anonymity
 
 
 def _reached(run: DocumentRun) -> pl.DataFrame:
@@ -678,26 +777,87 @@ def _empty(title: str) -> Chart:
     )
 
 
+# The annex' sheets: context key, title, description, and per column its header; a column
+# not named is left out (internal flags), "%" columns are percentages (46,2%, not 46.19...).
+ANNEX: tuple[tuple[str, str, str, dict[str, str]], ...] = (
+    ("program", "Cakupan program",
+     "Cakupan program terhadap keluarga layak (keluarga). * Program per orang: keluarga "
+     "dihitung di setiap kolom bila ada anggotanya yang termasuk, jadi kolom tidak selalu "
+     "berjumlah sama.",
+     {"nama": "Program", "terdaftar": "Terdaftar", "layak": "Layak",
+      "layak_terdaftar": "Layak dan terdaftar", "cakupan%": "Cakupan",
+      "belum_terdaftar": "Layak belum terdaftar", "tidak_layak": "Terdaftar tidak layak"}),
+    ("kantong", "Kantong kemiskinan",
+     "Desa kantong kemiskinan, peringkat teratas. Jumlah 1 sampai {k1} disamarkan (<{k}).",
+     {"peringkat": "Peringkat", "desa": "Desa", "kecamatan": "Kecamatan",
+      "keluarga": "Keluarga", "ekstrem": "Keluarga miskin ekstrem",
+      "ekstrem_persen%": "Persen miskin ekstrem", "belum_dibantu": "Desil 1–4 belum dibantu"}),
+    ("kemiskinan_kecamatan", "Kemiskinan kecamatan", "P0 per kecamatan (%).",
+     {"kode": "Kode kecamatan", "nama": "Kecamatan", "langsung%": "P0 langsung (survei)",
+      "p0%": "P0 (estimasi)", "metode": "Metode"}),
+    ("rentan", "Kelompok rentan", "Kelompok rentan (keluarga; ATS dalam anak).",
+     {"kelompok": "Kelompok", "jumlah": "Jumlah"}),
+    ("deprivasi", "Deprivasi", "Keluarga dengan deprivasi per dimensi.",
+     {"dimensi": "Dimensi", "keluarga": "Keluarga", "persen%": "Persen keluarga"}),
+    ("penyaluran", "Penyaluran",
+     "Ketepatan jumlah dan waktu penyaluran per program; '–': tidak diketahui (hak atau "
+     "jumlah bayar sebagian penerima tidak tercatat).",
+     {"program": "Program", "pembayaran": "Pembayaran", "tepat_jumlah%": "Tepat jumlah",
+      "tepat_waktu%": "Tepat waktu", "terlewat": "Pembayaran terlewat",
+      "dibayar": "Dibayar (Rp)", "hak": "Hak (Rp)"}),
+    ("target", "Target", "Indikator, target dan capaian.",
+     {"indikator": "Indikator", "awal": "Awal", "capaian": "Capaian terakhir",
+      "periode": "Periode capaian", "target": "Target", "sumber": "Sumber target",
+      "selisih": "Selisih", "status": "Status", "lampu": "Lampu"}),
+)  # fmt: skip
+PLAN_ANNEX = {
+    "strategi": "Strategi", "no": "No", "opd": "Perangkat daerah", "kode": "Kode",
+    "program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub kegiatan",
+    "anggaran": "Anggaran (Rp)", "sumber": "Sumber dana", "lokasi": "Lokasi",
+    "sasaran": "Sasaran", "satuan": "Satuan", "realisasi": "Realisasi (Rp)",
+    "realisasi_persen%": "Realisasi", "tercapai": "Tercapai",
+}  # fmt: skip
+
+
 def _annex(context: dict[str, Any]) -> list[AnnexTable]:
     """The document's tables again as formatted sheets, for those who work on the numbers."""
+    k = context.get("ambang_samaran") or k_anonymity()
     annex = []
-    for key, title, description in (
-        ("program", "Cakupan program", "Cakupan program terhadap keluarga layak (keluarga)."),
-        ("kantong", "Kantong kemiskinan", "Desa kantong kemiskinan, peringkat teratas."),
-        ("kemiskinan_kecamatan", "Kemiskinan kecamatan", "P0 per kecamatan (%)."),
-        ("rentan", "Kelompok rentan", "Kelompok rentan (keluarga; ATS dalam anak)."),
-        ("deprivasi", "Deprivasi", "Keluarga dengan deprivasi per dimensi."),
-        ("penyaluran", "Penyaluran", "Ketepatan jumlah dan waktu penyaluran per program."),
-        ("target", "Target", "Indikator, target dan capaian."),
-    ):
+    for key, title, description, columns in ANNEX:
         if context.get(key):
-            annex.append(AnnexTable(title, description, pl.DataFrame(context[key])))
+            frame, labels = _labelled(pl.DataFrame(context[key]), columns)
+            hidden = f"<{k}" if key == "kantong" else MISSING
+            text = description.format(k=k, k1=k - 1)
+            annex.append(AnnexTable(title, text, frame, labels, hidden))
     plan = context.get("rencana")
     if plan:
         lines = [line | {"strategi": g["strategi"]} for g in plan["matriks"] for line in g["baris"]]
         money = pl.DataFrame(lines).with_columns(pl.col(pl.Decimal).cast(pl.Float64))
-        annex.append(AnnexTable("Rencana aksi", "Baris rencana aksi dengan realisasi.", money))
+        frame, labels = _labelled(money, PLAN_ANNEX)
+        annex.append(
+            AnnexTable("Rencana aksi", "Baris rencana aksi dengan realisasi.", frame, labels)
+        )
     return annex
+
+
+def _labelled(frame: pl.DataFrame, columns: dict[str, str]) -> tuple[pl.DataFrame, dict[str, str]]:
+    """The named columns in order with their headers; percentages as shares the sheet formats.
+
+    The sheet writer formats a column as a percentage by its name (``…_share``), from a
+    share (0.462 shows 46,2%), so a percent column is divided by 100 and renamed.
+    """
+    picked, labels = [], {}
+    for name, label in columns.items():
+        column = name.rstrip("%")
+        if column not in frame.columns:
+            continue
+        if name.endswith("%"):
+            picked.append((pl.col(column).cast(pl.Float64) / 100).alias(f"{column}_share"))
+            labels[f"{column}_share"] = label
+        else:
+            picked.append(pl.col(column))
+            labels[column] = label
+    return frame.select(picked), labels
 
 
 def findings(context: dict[str, Any]) -> list[str]:
@@ -730,11 +890,17 @@ def findings(context: dict[str, Any]) -> list[str]:
         )
     if context.get("kantong"):
         top = context["kantong"][0]
-        said.append(
-            f"Kantong kemiskinan teratas adalah Desa {top['desa']} (Kecamatan {top['kecamatan']}) "
-            f"dengan {id_number(top['ekstrem'])} dari {id_number(top['keluarga'])} keluarga "
-            "miskin ekstrem."
-        )
+        if top["ekstrem"] is not None and top["keluarga"] is not None:
+            said.append(
+                f"Kantong kemiskinan teratas adalah Desa {top['desa']} (Kecamatan "
+                f"{top['kecamatan']}) dengan {id_number(top['ekstrem'])} dari "
+                f"{id_number(top['keluarga'])} keluarga miskin ekstrem."
+            )
+        else:  # a small count stays hidden in the sentence too
+            said.append(
+                f"Kantong kemiskinan teratas adalah Desa {top['desa']} (Kecamatan "
+                f"{top['kecamatan']})."
+            )
     plan = context.get("rencana")
     if plan and plan["jumlah"]["realisasi_persen"] is not None:
         said.append(

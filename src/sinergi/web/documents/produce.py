@@ -99,7 +99,11 @@ def make(run: DocumentRun, *, own_templates: Path | None = None) -> list[Path]:
         folder=str(folder),
         files=files,
         sources=bundle.sources,
-        summary={"documents": len(bundle.drafts), "names_annex": bundle.names_rows},
+        summary={
+            "documents": len(bundle.drafts),
+            "names_annex": bundle.names_rows,
+            "names_identifiers": bundle.names_identifiers,
+        },
     )
     return paths
 
@@ -117,9 +121,22 @@ def holds_names(name: str) -> bool:
     return gather.PERSONAL_MARK in name
 
 
-def may_read_names(user: User, area: str) -> bool:
-    """Whether the user may have the names-and-addresses annex of ``area``."""
-    return scoping.may(user, "see_people", area) and scoping.may(user, "export", area)
+def may_read_names(user: User, area: str, run: DocumentRun | None = None) -> bool:
+    """Whether the user may have the names-and-addresses annex of ``area`` (of ``run``).
+
+    The annex is written with the identifiers its asker may see; one holding
+    whole NIKs and KKs is for those who may see them too. A run from before
+    this was recorded counts as holding them.
+    """
+    allowed = scoping.may(user, "see_people", area) and scoping.may(user, "export", area)
+    if allowed and run is not None and names_shown(run):
+        return scoping.may(user, "see_identifiers", area)
+    return allowed
+
+
+def names_shown(run: DocumentRun) -> bool:
+    """Whether the names annex of ``run`` holds whole NIKs and KKs."""
+    return bool(run.summary.get("names_identifiers", True))
 
 
 def _stamp() -> str:

@@ -126,15 +126,28 @@ def document_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
     if path is None:
         raise Http404(_("Berkas ini tidak ada di dokumen ini."))
     detail = {"dokumen": run.kind, "tahun": run.year, "berkas": name}
-    if produce.holds_names(name) and not produce.may_read_names(request.user, run.scope):
+    if not produce.holds_names(name):
+        scoping.audit(request.user, "export", "document", run.scope, detail)
+        return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    if not produce.may_read_names(request.user, run.scope, run):
         scoping.audit(request.user, "denied", "document", run.scope, detail)
         raise PermissionDenied(
             _(
-                "Berkas ini memuat nama dan alamat penerima manfaat; peran Anda tidak "
-                "mengizinkan mengekspor data orang di wilayah ini."
+                "Berkas ini memuat nama dan alamat penerima manfaat (dengan NIK dan KK lengkap "
+                "bila pembuatnya boleh melihatnya); peran Anda tidak mengizinkan mengekspor "
+                "data itu di wilayah ini. Buat dokumen sendiri: NIK dan KK di lampirannya "
+                "disamarkan sesuai peran Anda."
             )
         )
-    scoping.audit(request.user, "export", "document", run.scope, detail)
+    scoping.audit(
+        request.user,
+        "export",
+        "document",
+        run.scope,
+        detail,
+        rows=run.summary.get("names_annex", 0),
+        shown=produce.names_shown(run),
+    )
     return FileResponse(path.open("rb"), as_attachment=True, filename=name)
 
 
@@ -196,7 +209,7 @@ def _run_context(request: HttpRequest, run: DocumentRun) -> dict[str, Any]:
         "area_name": places.name(run.scope),
         "progress_url": reverse("document_run_progress", args=[run.pk]),
         "files": files,
-        "may_read_names": personal and produce.may_read_names(request.user, run.scope),
+        "may_read_names": personal and produce.may_read_names(request.user, run.scope, run),
         "sources": [(key, _plain(value)) for key, value in run.sources.items()],
     }
 

@@ -357,10 +357,15 @@ def add_opd(user: scoping.User, area: str, data: Mapping[str, Any]) -> Opd:
 def import_lines(user: scoping.User, plan: Plan, rows: list[RatRow]) -> Imported:
     """Write a workbook's lines into the current draft, all or nothing (secretariat only).
 
-    A line whose key matches a line of the draft updates it; any other line is
-    added (keeping its key when it has one, so a line removed earlier comes back
-    as itself). An OPD not yet in the regency's list is created. A semester's
-    realisation that differs from the latest recorded one is recorded anew.
+    A line whose key matches a line of the draft updates it. A line without a key
+    (a workbook whose ``Data Sinergi`` sheet was deleted, or a region's own) updates
+    the draft's line of the same OPD with the same code, program, kegiatan and sub
+    kegiatan; where several lines share those, or two rows of the file name the same
+    line, the import is refused naming the row, since guessing would overwrite the
+    wrong line. Any other line is added (keeping its key when it has one, so a line
+    removed earlier comes back as itself). An OPD not yet in the regency's list is
+    created. A semester's realisation that differs from the latest recorded one is
+    recorded anew.
     Every line is checked by the same form as the page; one bad line refuses all.
 
     Raises:
@@ -374,6 +379,9 @@ def import_lines(user: scoping.User, plan: Plan, rows: list[RatRow]) -> Imported
         version = _locked_row(plan.current)
         refuse_locked(version)
         existing = {str(line.key): line for line in version.lines.select_related("opd")}
+        by_identity: dict[tuple[int, tuple[str, ...]], list[ProgramLine]] = {}
+        for kept in existing.values():
+            by_identity.setdefault((kept.opd_id, _identity(kept)), []).append(kept)
         done = latest(plan)
         problems: list[str] = []
         counts = {"added": 0, "updated": 0, "opds": 0, "realisations": 0}
@@ -389,8 +397,40 @@ def import_lines(user: scoping.User, plan: Plan, rows: list[RatRow]) -> Imported
             opd, created = _opd_named(area, row.opd)
             counts["opds"] += created
             line = existing.get(key) if key else None
+            if key is None:
+                same = by_identity.get((opd.pk, _identity(row)), [])
+                if len(same) > 1:
+                    problems.append(
+                        _(
+                            "%(where)s: tanpa kunci baris, dan %(n)s baris rencana %(opd)s "
+                            "memiliki kode, program, kegiatan dan sub kegiatan yang sama, jadi "
+                            "tidak jelas baris mana yang diperbarui. Impor berkas dengan lembar "
+                            "'Data Sinergi' (berisi kunci baris), atau bedakan nama sub "
+                            "kegiatannya lebih dulu."
+                        )
+                        % {"where": where, "n": len(same), "opd": opd.name}
+                    )
+                    continue
+                if same and str(same[0].key) in seen:
+                    problems.append(
+                        _(
+                            "%(where)s: sama dengan baris lain di berkas (perangkat daerah, "
+                            "kode, program, kegiatan dan sub kegiatan sama); satu baris "
+                            "rencana hanya diperbarui satu kali."
+                        )
+                        % {"where": where}
+                    )
+                    continue
+                line = same[0] if same else None
+            data = _line_data(row, opd)
+            if key is None and line is not None:
+                # The matrix sheet has no column for these: a row read from it says nothing
+                # about them, so the matched line keeps its own rather than losing them.
+                for name in MATRIX_ABSENT:
+                    if getattr(row, name) in (None, ""):
+                        data[name] = getattr(line, name) or ""
             form = LineForm(
-                _line_data(row, opd),
+                data,
                 instance=line,
                 area=area,
                 opds=Opd.objects.filter(area_code=area),
@@ -425,6 +465,19 @@ def import_lines(user: scoping.User, plan: Plan, rows: list[RatRow]) -> Imported
             rows=len(rows),
         )
     return Imported(**counts)
+
+
+# Line fields a row of the RAT matrix sheet cannot state: no column for them (they live in
+# 'Data Sinergi' only), or, for the unit, a number cell that shows it only by its format.
+MATRIX_ABSENT = ("strategy_perpres", "location_code", "eligibility_rule", "target_unit")
+
+
+def _identity(line: ProgramLine | RatRow) -> tuple[str, ...]:
+    """What names a line without its key: code and names, spacing and case aside."""
+    return tuple(
+        " ".join(str(getattr(line, name) or "").split()).casefold()
+        for name in ("code", "program", "kegiatan", "sub_kegiatan")
+    )
 
 
 def _uuid(text: str | None) -> str | None:

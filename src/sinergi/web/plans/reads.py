@@ -47,17 +47,29 @@ class Row:
         return share(self.realised, self.line.budget)
 
 
+def unit_of(line: ProgramLine) -> str:
+    """The unit a line's target and reached beneficiaries are counted in."""
+    return line.target_unit or _("(tanpa satuan)")
+
+
 @dataclass
 class Total:
-    """Lines summed under one label: allocation, realisation per semester, target, reached."""
+    """Lines summed under one label: allocation, realisation per semester, target, reached.
+
+    Targets and beneficiaries reached are summed only while every line counted in
+    them has the same unit: 100 keluarga and 20 desa are not 120 of anything, so a
+    total over several units has no target (``None``) and shows them per unit
+    (:func:`by_unit`) instead.
+    """
 
     label: str
     lines: int = 0
     budget: Decimal = ZERO
     realised_s1: Decimal = ZERO
     realised_s2: Decimal = ZERO
-    target: int = 0
-    reached: int = 0
+    target_sum: int = 0
+    reached_sum: int = 0
+    units: set[str] = field(default_factory=set)
     key: str = ""
 
     def add(self, row: Row) -> None:
@@ -65,8 +77,30 @@ class Total:
         self.budget += row.line.budget
         self.realised_s1 += row.s1.budget if row.s1 else ZERO
         self.realised_s2 += row.s2.budget if row.s2 else ZERO
-        self.target += row.line.target_beneficiaries or 0
-        self.reached += row.reached
+        # A line with neither a target nor anyone reached says nothing about units.
+        if row.line.target_beneficiaries is not None or row.reached:
+            self.units.add(unit_of(row.line))
+        self.target_sum += row.line.target_beneficiaries or 0
+        self.reached_sum += row.reached
+
+    @property
+    def unit(self) -> str | None:
+        """The one unit of the total's targets; None when there are none or several."""
+        return next(iter(self.units)) if len(self.units) == 1 else None
+
+    @property
+    def mixed_units(self) -> bool:
+        return len(self.units) > 1
+
+    @property
+    def target(self) -> int | None:
+        """The summed target, or None when its lines count in several units."""
+        return None if self.mixed_units else self.target_sum
+
+    @property
+    def reached(self) -> int | None:
+        """The summed beneficiaries reached, or None when counted in several units."""
+        return None if self.mixed_units else self.reached_sum
 
     @property
     def realised(self) -> Decimal:
@@ -78,6 +112,8 @@ class Total:
 
     @property
     def reached_share(self) -> float | None:
+        if self.target is None or self.reached is None:
+            return None
         return share(Decimal(self.reached), Decimal(self.target))
 
 
@@ -156,7 +192,7 @@ def by_opd(found: Iterable[Row]) -> list[Total]:
 
 def by_unit(found: Iterable[Row]) -> list[Total]:
     """Target against reached beneficiaries, per unit of the target."""
-    return _by(found, lambda line: line.target_unit or _("(tanpa satuan)"))
+    return _by(found, unit_of)
 
 
 def _by(found: Iterable[Row], label: Callable[[ProgramLine], str]) -> list[Total]:

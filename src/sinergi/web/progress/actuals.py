@@ -113,7 +113,7 @@ def series(entry: Indicator, area: str) -> Series:
 def _published(actual: str, area: str) -> list[Actual]:
     found = []
     for row in reference.regency_poverty(area_code=area):
-        source = f"{row.source} [{row.grade}]"
+        source = row.source  # the grade is the reference file's own bookkeeping, not shown
         if actual == "p0" and row.p0_percent is not None:
             found.append(Actual(row.period, row.p0_percent, BPS_BASIS, source, "bps"))
         if actual == "extreme" and row.extreme_percent is not None:

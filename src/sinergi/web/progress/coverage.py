@@ -66,6 +66,11 @@ class Program:
     code: str
     name: str
     listed: bool
+    level: str = "family"  # "person" (PBI, PIP, BPJS-TK): its headings need not add up
+
+    @property
+    def per_person(self) -> bool:
+        return self.level == "person"
 
 
 @dataclass(frozen=True)
@@ -163,7 +168,10 @@ def coverage(area: str) -> Coverage:
 def _programs() -> list[Program]:
     """The programs of the latest diagnosis, those with a list first."""
     table = registry.diagnosis_table("programs").sort("listed", "program", descending=[True, False])
-    return [Program(r["program"], r["name"], r["listed"]) for r in table.to_dicts()]
+    return [
+        Program(r["program"], r["name"], r["listed"], r.get("level") or "family")
+        for r in table.to_dicts()
+    ]
 
 
 def _sum_by(desa: pl.DataFrame, key: pl.Expr) -> dict[str, dict[str, int]]:
