@@ -10,6 +10,8 @@ DEMO_DIR ?= sinergi-data/demo
 DEMO_PERSONS ?= 250000
 DEMO_HOME ?= sinergi-data
 export UV_PYTHON_DOWNLOADS := never
+# The demo regency (Dompu, NTB) keeps WITA.
+demo: export SINERGI_TIME_ZONE ?= Asia/Makassar
 # Documents become PDF through LibreOffice; pdftoppm renders their pages for a person to look at.
 SOFFICE := /usr/bin/soffice
 PDFTOPPM := /usr/bin/pdftoppm
@@ -38,7 +40,7 @@ demo: $(VENV)/.installed $(SOFFICE)
 	for kind in rpkd rat lp2kd notulen; do \
 	  $(BIN)/sinergi report $$kind --home $(DEMO_HOME) --wilayah 52.05 --out $(DEMO_HOME)/dokumen-demo || exit 1; \
 	done
-	$(BIN)/sinergi serve --home $(DEMO_HOME)
+	$(BIN)/sinergi serve --home $(DEMO_HOME) --demo-users --http
 
 # The site's tests run twice: on SQLite (the default) and on PostgreSQL.
 TEST_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test

@@ -150,12 +150,21 @@ def _start(args: argparse.Namespace) -> subprocess.Popen[bytes]:
     home.mkdir(parents=True)
     for kind in ("diagnostics", "linked"):
         (home / kind).symlink_to((args.home / kind).resolve(), target_is_directory=True)
-    command = [SINERGI, "serve", "--home", str(home), "--port", str(args.port), "--demo-users"]
+    command = [
+        SINERGI,
+        "serve",
+        "--home",
+        str(home),
+        "--port",
+        str(args.port),
+        "--demo-users",
+        "--http",
+    ]
     if args.workers:
         command += ["--workers", str(args.workers)]
     if args.threads:
         command += ["--threads", str(args.threads)]
-    env = {**os.environ, "SINERGI_INSECURE_COOKIES": "1"}
+    env = dict(os.environ)
     env.pop("SINERGI_DATABASE_URL", None)
     env.update(pair.split("=", 1) for pair in args.env)
     log = (args.work / "server.log").open("wb")

@@ -170,3 +170,11 @@ def test_an_unknown_engine_is_misuse_for_every_command_that_takes_one(tmp_path: 
         assert result.exit_code == 2, (command, result.output)
         assert "Mesin 'polars' tidak dikenal; pilih duckdb atau spark." in result.stderr
     assert not home.exists()
+
+
+def test_plain_http_cookies_are_refused_off_this_machine(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    result = runner.invoke(app, ["serve", "--home", str(home), "--host", "0.0.0.0", "--http"])
+    assert result.exit_code == 2
+    assert "--http hanya untuk 127.0.0.1 atau localhost" in result.stderr
+    assert not (home / "app.sqlite3").exists()

@@ -250,6 +250,13 @@ def import_(
         int | None,
         typer.Option(min=1, help="Jumlah berkas yang diimpor bersamaan (bawaan: jumlah inti CPU)."),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Pakai profil dari --profile walau kolom berkas kurang cocok dengannya.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Tanpa bilah kemajuan.")] = False,
 ) -> None:
@@ -275,6 +282,7 @@ def import_(
             outcomes = import_files(
                 paths, home=data_home, profile=profile, period=period, scope=scope,
                 progress=advance, engine=chosen, workers=workers or os.cpu_count() or 1,
+                force=force,
             )  # fmt: skip
     except SinergiError as error:
         log.info("import failed: %s (%s)", error.english, error.code)
@@ -512,7 +520,9 @@ def diagnose_(
         )
     except SinergiError as error:
         log.info("diagnose failed: %s (%s)", error.english, error.code)
-        err_console.print(f"[red]Gagal:[/red] {error}")
+        from rich.markup import escape  # "[reveal_identifiers]" is text, not Rich markup
+
+        err_console.print(f"[red]Gagal:[/red] {escape(str(error))}")
         raise typer.Exit(1) from error
     lines = summary_lines(run)
     if as_json:
@@ -630,18 +640,28 @@ def stats_(
         files = export_stats(data_home, run)
     except SinergiError as error:
         log.info("stats failed: %s (%s)", error.english, error.code)
-        err_console.print(f"[red]Gagal:[/red] {error}")
+        from rich.markup import escape  # a message's "[...]" is text, not Rich markup
+
+        err_console.print(f"[red]Gagal:[/red] {escape(str(error))}")
         raise typer.Exit(1) from error
     if as_json:
         typer.echo(json.dumps(_stats_report(run, files), default=str))
         return
     _print_stats(run)
+    from rich.markup import escape
+
+    from sinergi.pipeline.stats.run import run_warnings
+
+    for line in run_warnings(run):
+        err_console.print(f"[yellow]Perhatian:[/yellow] {escape(line)}")
     console.print(f"Tabel: {run.folder}")
     console.print(f"Buku kerja dan grafik: {files.folder}")
 
 
 def _stats_report(run: StatsRun, files: StatsFiles) -> dict[str, object]:
     import polars as pl
+
+    from sinergi.pipeline.stats.run import run_warnings
 
     return {
         "run_id": run.run_id,
@@ -656,6 +676,9 @@ def _stats_report(run: StatsRun, files: StatsFiles) -> dict[str, object]:
         "history": run.tables["history"].to_dicts(),
         "changes": run.tables["changes"].filter(pl.col("level") != "kecamatan").to_dicts(),
         "targets": run.tables["targets"].to_dicts(),
+        "quarantined": run.quarantined,
+        "notes": run.notes,
+        "warnings": run_warnings(run),
     }
 
 
@@ -717,7 +740,9 @@ def _print_stats(run: StatsRun) -> None:
             str(row["year"]),
             id_decimal(row["estimate"]),
             f"{id_decimal(row['gap_points'], signed=True)} poin",
-            f"{id_decimal(needed)} poin" if needed is not None else "-",
+            "sudah tercapai"
+            if row["met"]
+            else (f"{id_decimal(needed)} poin" if needed is not None else "-"),
             "ya" if row["met"] else "belum",
         )
     console.print(goals)
@@ -984,11 +1009,18 @@ def report(
         asker, user or f"cli:{current_user()}", kind, code, year or timezone.localdate().year,
         meeting=_meeting(rakor, code) if rakor is not None else None, pdf=pdf, names=names,
     )  # fmt: skip
+    # produce logs a failure in English for the site's logs; here the user reads it below in
+    # Bahasa Indonesia, so that log line reaches the console only with --verbose.
+    produce_log = logging.getLogger(produce.__name__)
+    if not logging.getLogger().isEnabledFor(logging.INFO):
+        produce_log.setLevel(logging.ERROR)
     try:
         paths = produce.make(run, own_templates=templates)
     except SinergiError as error:
         err_console.print(f"[red]Gagal:[/red] {error}")
         raise typer.Exit(1) from error
+    finally:
+        produce_log.setLevel(logging.NOTSET)
     table = Table("Berkas", "Ukuran (bita)", title=f"Dokumen {kind} {run.scope} {run.year}")
     for path in paths:
         table.add_row(path.name, id_number(path.stat().st_size))
@@ -1087,6 +1119,14 @@ def serve(
         bool,
         typer.Option("--setup-only", help="Siapkan basis data dan peran, lalu berhenti."),
     ] = False,
+    http: Annotated[
+        bool,
+        typer.Option(
+            "--http",
+            help="Izinkan cookie lewat http biasa (hanya di 127.0.0.1/localhost, untuk demo). "
+            "Tanpa ini cookie hanya lewat HTTPS: pasang proxy TLS di depan situs.",
+        ),
+    ] = False,
 ) -> None:
     """Jalankan situs Sinergi: siapkan basis data aplikasi dan peran, lalu layani situsnya.
 
@@ -1096,14 +1136,16 @@ def serve(
 
     Contoh:
 
-        sinergi serve --demo-users
+        sinergi serve --demo-users --http
     """
     import subprocess
     import sys
 
-    if host in ("127.0.0.1", "localhost"):
+    if http:
+        if host not in ("127.0.0.1", "localhost"):
+            _misuse("--http hanya untuk 127.0.0.1 atau localhost; di jaringan pakai proxy TLS.")
         # Plain http on this machine only: HTTPS-only cookies would never come back.
-        os.environ.setdefault("SINERGI_INSECURE_COOKIES", "1")
+        os.environ["SINERGI_INSECURE_COOKIES"] = "1"
     roles = _app_database(home)
     from sinergi.web.accounts.roles import roles_file
 

@@ -126,7 +126,7 @@ def test_village_operator_cannot_read_another_village_through_any_api_call(
         f"/api/wilayah/{kecamatan}/tindak-lanjut?program=pkh": 403,  # my desa's kecamatan
         f"/api/wilayah/{regency}/tindak-lanjut?jenis=ats": 403,  # the whole regency
         f"/api/wilayah/{regency}/tindak-lanjut?offset=0&limit=2000&program=pip": 403,
-        f"/api/keluarga/{foreign_family}": 403,
+        f"/api/keluarga/{foreign_family}": 404,  # as an unknown family, yet audited
         f"/api/wilayah/{other}": 403,
         f"/api/wilayah/{regency}/anak": 403,
         f"/api/wilayah/{kecamatan}/kantong": 403,
@@ -179,26 +179,34 @@ def test_regency_analyst_cannot_read_another_regency(make_user: MakeUser, desas:
         "/api/wilayah/52.05/kantong",
         "/api/wilayah/52.05/tindak-lanjut?program=pkh",
         f"/api/wilayah/{desas[0]}/tindak-lanjut",
-        f"/api/keluarga/{_family_in(desas[0])}",
     ):
         assert api.get(url).status_code == 403, url
+    foreign = api.get(f"/api/keluarga/{_family_in(desas[0])}")
+    unknown = api.get("/api/keluarga/HTIDAKADA00000")
+    assert foreign.status_code == unknown.status_code == 404
+    assert foreign.json() == unknown.json()  # nothing tells that the family exists
     assert AuditEntry.objects.filter(username="bima", action="denied").count() == 3
     assert not AuditEntry.objects.filter(username="bima", action="read").exists()
 
 
-def test_lists_above_a_desa_need_a_filter_and_page_through_the_area(
+def test_lists_above_a_desa_need_a_search_and_page_through_the_area(
     make_user: MakeUser, desas: list[str]
 ) -> None:
     api = _api(make_user("ana", "analyst", "52.05"))
     assert api.get("/api/wilayah/52.05/tindak-lanjut").status_code == 403  # search first
-    whole = api.get("/api/wilayah/52.05/tindak-lanjut?program=pkh&limit=20").json()["rows"]
-    assert len(whole) == 20 and {r["program"] for r in whole} == {"pkh"}
-    first = api.get("/api/wilayah/52.05/tindak-lanjut?program=pkh&limit=10").json()["rows"]
-    second = api.get("/api/wilayah/52.05/tindak-lanjut?program=pkh&limit=10&offset=10")
+    # A category filter alone is no search: it would page through the whole regency.
+    assert api.get("/api/wilayah/52.05/tindak-lanjut?program=pkh&limit=2000").status_code == 403
+    desa = f"/api/wilayah/{desas[0]}/tindak-lanjut"
+    whole = api.get(f"{desa}?limit=20").json()["rows"]
+    assert len(whole) == 20 and {r["area_code"] for r in whole} == {desas[0]}
+    first = api.get(f"{desa}?limit=10").json()["rows"]
+    second = api.get(f"{desa}?limit=10&offset=10")
     assert first + second.json()["rows"] == whole
-    assert api.get("/api/wilayah/52.05/tindak-lanjut?program=pkh&limit=0").status_code == 422
-    assert api.get("/api/wilayah/52.05/tindak-lanjut?program=PKH;--").status_code == 422
+    assert api.get(f"{desa}?program=pkh&limit=0").status_code == 422
+    assert api.get(f"{desa}?program=PKH;--").status_code == 422
+    assert api.get(f"{desa}?cari=%3Cscript%3E").status_code == 422
     assert AuditEntry.objects.filter(username="ana", action="read").count() == 3
+    assert AuditEntry.objects.filter(username="ana", action="denied").count() == 2
 
 
 def test_aggregates_need_only_a_see_scope(make_user: MakeUser, desas: list[str]) -> None:
@@ -252,3 +260,14 @@ def test_the_schema_is_published_and_any_docs_page_loads_nothing_from_elsewhere(
         assert "cdn" not in docs.text.lower() and "https://" not in docs.text
     else:  # ninja would load Swagger UI from a CDN, which the CSP forbids: no page then
         assert docs.status_code == 404
+
+
+def test_unknown_api_paths_answer_json(make_user: MakeUser) -> None:
+    api = _api(make_user("ana", "analyst", "52.05"))
+    for url in ("/api/tidak-ada", "/api/wilayah/52.05/tidak-ada", "/api/"):
+        response = api.get(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"].startswith("application/json"), url
+        assert response.json() == {"detail": "Tidak ditemukan."}, url
+    page = Client().get("/tidak-ada/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

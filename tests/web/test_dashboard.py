@@ -166,3 +166,33 @@ def test_menu_offers_only_what_the_role_allows(make_user: MakeUser) -> None:
     for link in ("/padanan/tinjauan/", "/unggah/", "/verval/"):
         assert f'href="{link}"' in analyst.content.decode()
         assert f'href="{link}"' not in member.content.decode()
+
+
+def test_the_province_page_sums_its_diagnosed_regencies(make_user: MakeUser) -> None:
+    client = _client(make_user("prov", "province", "52"))
+    response = client.get("/wilayah/52/")
+    assert response.status_code == 200
+    regency = registry.area("52.05")
+    province = response.context["area"]
+    assert regency is not None and province["level"] == "provinsi"
+    for column in ("families", "extreme_poor", "unassisted", "served_pkh", "eligible_pip"):
+        assert province[column] == regency[column]  # one regency diagnosed: its sums
+    assert province["coverage_pkh"] == pytest.approx(regency["coverage_pkh"])
+    assert province["extreme_poor_share"] == pytest.approx(regency["extreme_poor_share"])
+    assert province["regencies"] == 1
+    page = response.content.decode()
+    assert "NUSA TENGGARA BARAT" in page and 'href="/wilayah/52.05/"' in page  # the ranked grid
+    assert [c["area_code"] for c in response.context["grid"]] == ["52.05"]
+    assert "tindak-lanjut" not in page  # aggregates only: no list, no search
+    # The breadcrumb of a regency page leads there; another province stays closed.
+    assert 'href="/wilayah/52/"' in client.get("/wilayah/52.05/").content.decode()
+    assert client.get("/wilayah/53/").status_code == 403
+    analyst = _client(make_user("ntt", "analyst", "53"))
+    assert analyst.get("/wilayah/53/").status_code == 404  # nothing diagnosed there
+
+
+def test_program_figures_say_they_count_families(make_user: MakeUser) -> None:
+    response = _client(make_user("ana", "analyst", "52.05")).get("/wilayah/52.05/")
+    units = {p["code"]: str(p["unit"]) for p in response.context["programs"]}
+    assert units["pkh"] == "keluarga"
+    assert all("perorangan" in units[p] for p in ("pip", "pbi", "bpjs_tk"))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
 from sinergi.web import registry
-from sinergi.web.pages.views import PAGE_SIZE
+from sinergi.web.pages import views
 
 MakeUser = Callable[..., User]
 
@@ -85,18 +87,19 @@ def test_repeated_failed_sign_ins_lock_the_account_out(make_user: MakeUser) -> N
 
 
 def test_desa_list_pages_through_every_row_in_name_order(
-    make_user: MakeUser, desas: list[str]
+    make_user: MakeUser, desas: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 7)  # a desa of the small regency, several pages
     client = _signed_in(make_user("ana", "analyst", "52.05"))
-    kecamatan = desas[0][:8]  # a list above the desa needs a filter: search first
-    expected = registry.follow_up("exclusion", area=kecamatan).collect()
-    assert expected.height > PAGE_SIZE, "the test needs more than one page"
+    desa = desas[0]
+    expected = registry.follow_up("exclusion", area=desa).collect()
+    assert expected.height > views.PAGE_SIZE, "the test needs more than one page"
     seen, page = [], 1
     while True:
-        response = client.get(f"/wilayah/{kecamatan}/tindak-lanjut/?jenis=exclusion&halaman={page}")
+        response = client.get(f"/wilayah/{desa}/tindak-lanjut/?jenis=exclusion&halaman={page}")
         assert response.status_code == 200
         rows = response.context["rows"]
-        assert 0 < len(rows) <= PAGE_SIZE and response.context["total"] == expected.height
+        assert 0 < len(rows) <= views.PAGE_SIZE and response.context["total"] == expected.height
         seen += [(r["hid"], r["program"], r["reason"]) for r in rows]
         if not response.context["next"]:
             break
@@ -123,3 +126,23 @@ def test_a_province_viewer_lands_on_the_diagnosed_regency_of_the_province(
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == "/wilayah/52.05/"
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_password_spraying_from_one_address_is_locked_out(make_user: MakeUser) -> None:
+    make_user("ana", "analyst", "52.05")
+    client = Client()
+    limit = settings.SINERGI_IP_FAILURE_LIMIT
+    assert limit > settings.AXES_FAILURE_LIMIT
+    # Many user names, a few tries each: no name reaches its own limit.
+    for n in range(limit - 1):
+        response = client.post("/masuk/", {"username": f"user{n % 25}", "password": "musim2026"})
+        assert response.status_code == 200
+    assert client.post("/masuk/", {"username": "ana", "password": "pw-ana"}).status_code == 302
+    client.post("/keluar/")
+    client.post("/masuk/", {"username": "user0", "password": "musim2026"})  # the limit-th
+    response = client.post("/masuk/", {"username": "ana", "password": "pw-ana"})
+    assert response.status_code == 429
+    assert "Terlalu banyak percobaan" in response.content.decode()
+    # Another address is not locked: the limit holds the sprayer, not the user.
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    assert other.post("/masuk/", {"username": "ana", "password": "pw-ana"}).status_code == 302

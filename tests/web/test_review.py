@@ -72,6 +72,25 @@ def review_desas(pending: pl.DataFrame) -> list[str]:
     return counts["area_code"].to_list()
 
 
+@pytest.fixture
+def straddling(own_home: DataHome, review_desas: list[str]) -> pl.DataFrame:
+    """The queue of a copy of the data folder where one pair's second record lies in another desa.
+
+    A person who moved: the small regency has too few of them to count on one
+    being left undecided, so one pair of the busiest desa is made so.
+    """
+    here, there = review_desas[0], review_desas[1]
+    moved = _pairs_in(queue.pending().collect(), here)[0][1]
+    records = registry.run_folder("linked") / "records.parquet"
+    pl.read_parquet(records).with_columns(
+        area_code=pl.when(pl.col("record_key") == moved)
+        .then(pl.lit(there))
+        .otherwise(pl.col("area_code"))
+    ).write_parquet(records)
+    registry.clear_caches()
+    return queue.pending().collect()
+
+
 def _pairs_in(pending: pl.DataFrame, area: str) -> list[Keys]:
     return _keys(pending.filter(registry.within(area)))
 
@@ -81,8 +100,9 @@ def _reviewer(make_user: MakeUser, name: str = "rina", see: str = "52.05") -> Us
 
 
 def test_the_queue_holds_only_pairs_whose_both_records_lie_in_the_area(
-    pending: pl.DataFrame,
+    straddling: pl.DataFrame,
 ) -> None:
+    pending = straddling
     assert pending.height > 0 and set(pending["area_code"].str.len_chars()) <= {5, 8, 13}
     for row in pending.iter_rows(named=True):
         for side in ("area_code_l", "area_code_r"):
@@ -219,8 +239,9 @@ def test_a_reason_is_required_to_decide(
 
 
 def test_a_desa_reviewer_cannot_reach_another_desa_by_page_url_or_api(
-    make_user: MakeUser, pending: pl.DataFrame, review_desas: list[str], own_home: DataHome
+    make_user: MakeUser, straddling: pl.DataFrame, review_desas: list[str], own_home: DataHome
 ) -> None:
+    pending = straddling
     # My desa: one with pairs inside it and a pair reaching out of it.
     straddling = pending.filter(pl.col("area_code_l") != pl.col("area_code_r"))
     ends = {*straddling["area_code_l"], *straddling["area_code_r"]}
@@ -332,7 +353,8 @@ def test_the_api_lists_reads_and_refuses_like_the_pages(
     assert (body["wilayah"], body["total"], len(body["items"])) == (desa, len(keys), 1)
     item = body["items"][0]
     assert (item["record_key_l"], item["record_key_r"]) == keys[1]
-    assert 0.5 <= item["match_probability"] < 0.97 and item["left"]["desa"] == desa
+    # Above 0.97 too: a pair whose names disagree, or with twins' NIKs, waits for a person.
+    assert item["match_probability"] >= 0.5 and item["left"]["desa"] == desa
     default = client.get("/api/padanan/tinjauan").json()
     assert (default["wilayah"], default["total"], len(default["items"])) == (
         "52.05",

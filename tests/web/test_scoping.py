@@ -52,11 +52,15 @@ def test_village_operator_cannot_reach_another_village_by_any_url(
         f"/wilayah/{other}/",
         f"/wilayah/{mine[:8]}/tindak-lanjut/?program=pkh",  # the kecamatan around my desa
         f"/wilayah/{mine[:5]}/",
-        f"/keluarga/{foreign_family}/",
     ):
         response = client.get(url)
         assert response.status_code == 403, url
         assert foreign_family not in response.content.decode()
+    # Another desa's family is answered as an unknown one (404), and the try is audited.
+    foreign = client.get(f"/keluarga/{foreign_family}/")
+    unknown = client.get("/keluarga/HTIDAKADA00000/")
+    assert foreign.status_code == unknown.status_code == 404
+    assert foreign_family not in foreign.content.decode()
     denied = AuditEntry.objects.filter(username="ops", action="denied")
     assert {e.what for e in denied} == {"desa_list", "family"}
     assert not AuditEntry.objects.filter(username="ops", action="read").exists()
@@ -66,7 +70,7 @@ def test_regency_analyst_cannot_read_another_regency(make_user: MakeUser, desas:
     analyst = make_user("bima", "analyst", "52.06")  # Kabupaten Bima, next door to Dompu
     client = _client(analyst)
     assert client.get(f"/wilayah/{desas[0]}/tindak-lanjut/").status_code == 403
-    assert client.get(f"/keluarga/{_family_in(desas[0])}/").status_code == 403
+    assert client.get(f"/keluarga/{_family_in(desas[0])}/").status_code == 404
     assert client.get("/wilayah/52.05/").status_code == 403
 
 
@@ -86,15 +90,25 @@ def test_the_scoping_function_filters_rows_itself(make_user: MakeUser, desas: li
     assert set(rows["area_code"]) == {desas[0]}
 
 
-def test_lists_above_a_desa_need_a_filter_first(make_user: MakeUser, desas: list[str]) -> None:
+def test_lists_above_a_desa_need_a_search_first(make_user: MakeUser, desas: list[str]) -> None:
     analyst = make_user("ana", "analyst", "52.05")
-    with pytest.raises(PermissionDenied):
-        scoping.read_people(analyst, registry.follow_up(), what="desa_list", area="52.05")
+    for filters in ({}, {"program": "pkh"}, {"jenis": "exclusion", "program": "pkh"}):
+        with pytest.raises(scoping.SearchFirst):
+            scoping.read_people(
+                analyst, registry.follow_up(), what="desa_list", area="52.05", filters=filters
+            )
+    denied = AuditEntry.objects.filter(username="ana", action="denied", what="desa_list")
+    assert denied.count() == 3  # every refusal is on record
+    with pytest.raises(scoping.SearchFirst):  # two letters would match half the regency
+        scoping.read_people(analyst, registry.follow_up(), what="desa_list", area="52.05",
+                            search="a ")  # fmt: skip
+    head = registry.follow_up(program="pkh").collect()["head_name"].drop_nulls()[0]
     rows = scoping.read_people(
         analyst, registry.follow_up(program="pkh"), what="desa_list", area="52.05",
-        filters={"program": "pkh"},
+        filters={"program": "pkh"}, search=head.upper(),
     )  # fmt: skip
     assert rows.height > 0 and set(rows["program"]) == {"pkh"}
+    assert all(head.lower() in n.lower() for n in rows["head_name"])
 
 
 def test_identifiers_are_masked_unless_the_role_allows(

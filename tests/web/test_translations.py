@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import polars as pl
 import polib
 from django.contrib.auth.models import User
 from django.test import Client
 
+from sinergi.web import registry
 from sinergi.web.translations import WEB, catalogues, compile_catalogues
 
 TRANSLATE_TAG = re.compile(r"""{%\s*translate\s+(["'])(.+?)\1""")
@@ -53,3 +55,22 @@ def test_pages_switch_to_english_and_back(make_user, desas: list[str]) -> None:
     assert "keluarga miskin ekstrem" not in english
     client.post("/i18n/setlang/", {"language": "id"})
     assert "Keluar" in client.get("/wilayah/52.05/").content.decode()
+
+
+def test_follow_up_reasons_follow_the_english_switch(make_user, desas: list[str]) -> None:
+    client = Client()
+    client.force_login(make_user("rina", "analyst", "52.05"))
+    rows = registry.follow_up().collect()
+    kinds = rows.filter(rows["kind"].is_in(["exclusion", "dokumen"]))
+    both = kinds.group_by("area_code").agg(pl.col("kind").n_unique().alias("n"))
+    desa = both.filter(pl.col("n") == 2).sort("area_code")["area_code"][0]
+    url = f"/wilayah/{desa}/tindak-lanjut/"
+    indonesian = client.get(url).content.decode()
+    assert "tetapi belum menerima" in indonesian and "KK atau NIK anggota" in indonesian
+    client.post("/i18n/setlang/", {"language": "en"})
+    english = client.get(url).content.decode()
+    assert "but not receiving it" in english and "KK or NIK is missing" in english
+    assert "tetapi belum menerima" not in english and "KK atau NIK anggota" not in english
+    hid = kinds.filter((kinds["area_code"] == desa) & (kinds["kind"] == "dokumen"))["hid"][0]
+    family = client.get(f"/keluarga/{hid}/").content.decode()
+    assert "KK or NIK is missing" in family and "KK atau NIK anggota" not in family

@@ -190,11 +190,34 @@ def test_a_file_over_the_size_cap_is_refused(
 ) -> None:
     settings.UPLOAD_MAX_BYTES = 1024 * 1024
     client = _client(make_user("ana", "analyst", "52.05", edit="52.05"))
-    response = _post(client, "besar.csv", b"NIK;NAMA\n" + b"1;a\n" * 300_000)
+    # Just over the cap, within the room a form's other fields take: the form refuses it.
+    response = _post(client, "besar.csv", b"NIK;NAMA\n" + b"1;a\n" * 263_000)
     assert response.status_code == 400 and "Berkas terlalu besar: batasnya 1 MB" in (
         response.content.decode()
     )
-    assert not Upload.objects.exists()
+    # Far over: refused from its Content-Length, before the body is read (here a body
+    # that claims 5 GB: reading it would fail or hang).
+    huge = client.post(
+        "/unggah/",
+        {"berkas": SimpleUploadedFile("besar.csv", b"NIK;NAMA\n1;a\n"), "wilayah": "52.05"},
+        CONTENT_LENGTH=str(5 * 1024**3),
+    )
+    assert huge.status_code == 413
+    assert "Berkas terlalu besar: batasnya 1 MB" in huge.content.decode()
+    assert not Upload.objects.exists() and not (home / "uploads").exists()
+
+
+def test_the_upload_cap_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from sinergi.web import settings as site_settings
+
+    monkeypatch.setenv("SINERGI_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024))
+    try:
+        assert importlib.reload(site_settings).UPLOAD_MAX_BYTES == 5 * 1024 * 1024
+    finally:
+        monkeypatch.delenv("SINERGI_UPLOAD_MAX_BYTES")
+        importlib.reload(site_settings)
 
 
 def test_an_unknown_wilayah_is_refused_on_the_form(make_user: MakeUser, home: Path) -> None:
@@ -220,6 +243,9 @@ def test_uploading_outside_the_edit_scope_is_refused_and_stores_nothing(
     client = _client(make_user("ana", role, see, edit=edit))
     response = _post(client, "pkh_2026.csv", _pkh_part(sources), wilayah=wilayah)
     assert response.status_code == 403
+    if edit and role != "tkpk":  # the form says why, beside the wilayah, in Bahasa Indonesia
+        assert "tidak berwenang mengunggah data untuk wilayah ini" in response.content.decode()
+        assert response.context["form"].errors["wilayah"]
     assert not Upload.objects.exists() and not DBTaskResult.objects.exists()
     assert not (home / "uploads").exists()
     if not edit or role == "tkpk":
@@ -311,7 +337,8 @@ def test_the_job_page_follows_the_english_switch(make_user: MakeUser, home: Path
         summary={
             "rows_read": 3, "accepted": 2, "quarantined": 1, "imports": ["ab"],
             "sheets": [{"sheet": None, "status": "imported", "message": "3 baris dibaca",
-                        "import_id": "ab", "rows_read": 3, "accepted": 2, "quarantined": 1,
+                        "message_en": "3 rows read", "import_id": "ab", "rows_read": 3,
+                        "accepted": 2, "quarantined": 1,
                         "reasons": {"NIK_EMPTY": 1}, "report": None}],
         },
     )  # fmt: skip
@@ -320,4 +347,8 @@ def test_the_job_page_follows_the_english_switch(make_user: MakeUser, home: Path
     assert 'lang="en"' in page
     assert all(w in page for w in ("Progress", "done", "Done", "rows read", "Result per sheet"))
     assert "The NIK is empty" in page
+    assert "3 rows read" in page and "3 baris dibaca" not in page  # the sheet's own message
+    client.post("/i18n/setlang/", {"language": "id"})
+    assert "3 baris dibaca" in client.get(f"/pekerjaan/{upload.pk}/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en"})
     assert "Upload and import" in client.get("/unggah/").content.decode()

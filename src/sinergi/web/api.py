@@ -42,6 +42,7 @@ LIST_LIMIT = 2000
 AREA_CODE = r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$"
 FAMILY_ID = r"^[A-Za-z0-9_-]{1,64}$"
 FILTER_VALUE = r"^[a-z0-9_]{1,40}$"
+SEARCH_TEXT = r"^[\w .,'-]{3,64}$"  # a name or a NIK/KK: letters, digits, spaces, . , ' -
 
 
 class TokenAuth(HttpBearer):
@@ -311,6 +312,17 @@ class SaringanTindakLanjut(Schema):
     program: str | None = Field(
         None, pattern=FILTER_VALUE, description="pkh, sembako, pbi, …", examples=["pkh"]
     )
+    cari: str | None = Field(
+        None,
+        min_length=3,
+        max_length=64,
+        pattern=SEARCH_TEXT,
+        description=(
+            "Cari nama kepala keluarga (sedikitnya 3 huruf) atau NIK/KK lengkap (16 angka). "
+            "Di atas desa wajib. Dicatat; NIK/KK dicatat tersamar."
+        ),
+        examples=["siti"],
+    )
     limit: int = Field(500, ge=1, le=LIST_LIMIT)
     offset: int = Field(0, ge=0, le=10_000_000)
 
@@ -385,20 +397,23 @@ def kantong(request: HttpRequest, code: AreaCode) -> list[dict[str, Any]]:
 def tindak_lanjut(
     request: HttpRequest, code: AreaCode, saring: Query[SaringanTindakLanjut]
 ) -> dict[str, Any]:
-    """Keluarga yang perlu ditindaklanjuti. Di atas desa wajib memakai saringan (cari dulu).
+    """Keluarga yang perlu ditindaklanjuti. Di atas desa wajib mencari (`cari`): jenis atau
+    program saja tidak cukup.
 
     Seperti halaman desa: hanya dalam wilayah lihat Anda, NIK/KK disamarkan menurut
     peran, dan setiap pembacaan (juga yang ditolak) dicatat.
     """
     _diagnosed(code)
-    # Filtered to the area before the offset, so the offset pages through this area.
-    frame = registry.follow_up(saring.jenis, saring.program, area=code).slice(saring.offset)
+    # read_people filters to the area and the search before the offset, so the offset
+    # pages through the matching rows of this area.
     rows = scoping.read_people(
         request.user,
-        frame,
+        registry.follow_up(saring.jenis, saring.program, area=code),
         what="api_desa_list",
         area=code,
         filters={"jenis": saring.jenis, "program": saring.program},
+        search=saring.cari,
+        offset=saring.offset,
         limit=saring.limit,
     )
     return {"area_code": code, "limit": saring.limit, "offset": saring.offset, "rows": _rows(rows)}
@@ -414,9 +429,13 @@ def keluarga(request: HttpRequest, hid: FamilyId) -> dict[str, Any]:
     code = registry.family_area(hid)
     if code is None:
         raise Http404(_("Keluarga tidak ditemukan."))
-    members = scoping.read_people(
-        request.user, registry.members(hid), what="api_family", area=code, filters={"hid": hid}
-    )
+    try:
+        members = scoping.read_people(
+            request.user, registry.members(hid), what="api_family", area=code, filters={"hid": hid}
+        )
+    except PermissionDenied as refused:  # audited as "denied" by read_people
+        # As an unknown family: a 403 would confirm that the id exists outside the scope.
+        raise Http404(_("Keluarga tidak ditemukan.")) from refused
     return {
         "hid": hid,
         "area_code": code,

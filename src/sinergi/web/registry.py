@@ -26,6 +26,7 @@ from typing import Any
 import polars as pl
 from django.conf import settings
 
+from sinergi.domain import wilayah
 from sinergi.lake.home import DataHome, latest_run_folder
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,60 @@ def _read(path: str) -> pl.DataFrame:
 
 
 def area(code: str) -> dict[str, object] | None:
-    rows = diagnosis_table("areas").filter(pl.col("area_code") == code)
-    return rows.row(0, named=True) if rows.height else None
+    """The diagnosed area ``code``; a province without its own row is summed from its regencies."""
+    table = diagnosis_table("areas")
+    rows = table.filter(pl.col("area_code") == code)
+    if rows.height:
+        return rows.row(0, named=True)
+    if len(code) == 2 and code.isdigit():
+        return _province(table, code)
+    return None
+
+
+# Shares that a province recomputes from its summed counts: (numerator, denominator).
+SUMMED_RATIOS = {
+    "extreme_poor_share": ("extreme_poor", "families"),
+    "multidim_poor_share": ("multidim_poor", "families"),
+}
+
+
+def _province(table: pl.DataFrame, code: str) -> dict[str, object] | None:
+    """A province's figures as the sum of its diagnosed regencies (aggregates, no person data).
+
+    Counts add up and shares and coverage are recomputed from the sums; the mean
+    deprivation score does not add up from regency rows (it is a mean over scored
+    families, whose number the rows lack), so it stays empty. ``regencies`` says
+    how many regencies the sums hold: a province diagnosed one regency at a time
+    is summed from those present.
+    """
+    regencies = table.filter((pl.col("level") == "kabupaten") & (pl.col("parent_code") == code))
+    if not regencies.height:
+        return None
+    row: dict[str, object] = dict.fromkeys(table.columns)
+    for column, dtype in table.schema.items():
+        if dtype.is_integer() and regencies[column].null_count() < regencies.height:
+            row[column] = int(regencies[column].sum())
+    ratios = {
+        **SUMMED_RATIOS,
+        **{
+            c: ("served_" + c.removeprefix("coverage_"), "eligible_" + c.removeprefix("coverage_"))
+            for c in table.columns
+            if c.startswith("coverage_")
+        },
+    }
+    for share, (part, whole) in ratios.items():
+        part_value, whole_value = row.get(part), row.get(whole)
+        if isinstance(part_value, int) and isinstance(whole_value, int) and whole_value:
+            row[share] = part_value / whole_value
+    found = wilayah.find(code)
+    row.update(
+        level="provinsi",
+        area_code=code,
+        area_name=found.name if found else code,
+        parent_code=None,
+        regencies=regencies.height,
+    )
+    return row
 
 
 def children(code: str) -> pl.DataFrame:

@@ -4,7 +4,8 @@
 database is ``<home>/app.sqlite3`` unless ``SINERGI_DATABASE_URL`` names a
 PostgreSQL database (``postgresql://user:password@host:5432/name``). The secret
 key comes from ``SINERGI_SECRET_KEY``, else from ``<home>/secret_key``, made once.
-Cookies are HTTPS-only unless ``SINERGI_INSECURE_COOKIES=1`` (a local demo on
+Cookies are HTTPS-only, and browsers are told to keep to HTTPS (HSTS), unless
+``SINERGI_INSECURE_COOKIES=1`` (``sinergi serve --http``: a local demo on
 http://127.0.0.1).
 """
 
@@ -58,7 +59,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATABASES = {"default": _database(os.environ.get("SINERGI_DATABASE_URL"))}
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, open only to an active manage_users assignment (or a superuser).
+    "sinergi.web.accounts.admin_site.SinergiAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -90,6 +92,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (the CSRF check does): an oversized upload is refused
+    # from its Content-Length.
+    "sinergi.web.uploads.limits.refuse_oversized_uploads",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -113,8 +118,9 @@ TEMPLATES = [
     }
 ]
 
-# Accounts: Argon2 first; ten failed sign-ins from one user and address lock them out for
-# 15 minutes; a session ends after 30 idle minutes or when the browser closes.
+# Accounts: Argon2 first; ten failed sign-ins from one user and address, or fifty from one
+# address over any user names, lock them out for 15 minutes; a session ends after 30 idle
+# minutes or when the browser closes.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -130,8 +136,12 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 10
+# One address may fail this many sign-ins over any user names before it is locked out
+# (password spraying); an office behind one address still has room for its typos.
+SINERGI_IP_FAILURE_LIMIT = 50
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "sinergi.web.accounts.throttle.TwoLimitHandler"
 AXES_LOCKOUT_TEMPLATE = "sinergi/locked_out.html"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -141,6 +151,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 _SECURE = os.environ.get("SINERGI_INSECURE_COOKIES") != "1"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _SECURE
+# Sent on HTTPS responses only: behind the TLS proxy gunicorn takes the scheme from
+# X-Forwarded-Proto (it trusts the proxy on 127.0.0.1).
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if _SECURE else 0
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -168,9 +181,14 @@ CONTENT_SECURITY_POLICY = {
 # `manage.py db_worker` (which `sinergi serve` starts beside the web server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# One uploaded file at most this many bytes (default 200 MB); cap the proxy's body size too.
+UPLOAD_MAX_BYTES = int(os.environ.get("SINERGI_UPLOAD_MAX_BYTES") or 200 * 1024 * 1024)
+
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
-TIME_ZONE = "Asia/Jakarta"
+# The secretariat's own clock: WIB by default; WITA regions (NTB, Bali, Sulawesi,
+# Kalimantan Selatan/Timur/Utara) set Asia/Makassar, WIT ones (Maluku, Papua) Asia/Jayapura.
+TIME_ZONE = os.environ.get("SINERGI_TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True

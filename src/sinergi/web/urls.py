@@ -37,3 +37,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# Unknown paths under /api/ answer JSON, as every API error does.
+handler404 = "sinergi.web.pages.views.not_found"

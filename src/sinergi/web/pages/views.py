@@ -12,14 +12,18 @@ import polars as pl
 import xlsxwriter
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django.views.defaults import page_not_found
 
 from sinergi.reports.diagnostics_workbook import CONFIDENTIAL
 from sinergi.reports.sheets import Styles, write_table
 from sinergi.web import registry, scoping
 from sinergi.web.pages import figures
+from sinergi.web.pages.reasons import reason_text
 from sinergi.web.places import trail
 
 # The diagnosis's status codes and Regsosek's relationship codes, as people read them.
@@ -80,42 +84,64 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def desa_list(request: HttpRequest, code: str) -> HttpResponse:
-    """The follow-up list of an area, a page of ``PAGE_SIZE`` rows at a time."""
+    """The follow-up list of an area, a page of ``PAGE_SIZE`` rows at a time.
+
+    A search comes as a POST (its form carries the CSRF token), so a name or NIK
+    typed into it never stands in a URL, a browser's history or an access log.
+    """
     row = _diagnosed(code)
-    kind, program = request.GET.get("jenis") or None, request.GET.get("program") or None
-    page = _page_number(request)
+    asked = _asked(request)
+    page = _page_number(asked.get("halaman", ""))
     offset = (page - 1) * PAGE_SIZE
-    rows = _follow_up(request, code, kind, program, action="read", offset=offset)
+    context = {
+        "area": row,
+        "trail": trail(code),
+        "kind": asked["jenis"],
+        "program": asked["program"],
+        "search": asked["cari"],
+        "programs": PROGRAMS,
+        "may_export": scoping.may(request.user, "export", code),
+    }
+    try:
+        rows = _follow_up(request, code, asked, action="read", offset=offset, limit=PAGE_SIZE)
+    except scoping.SearchFirst as refused:  # read_people wrote the "denied" audit row
+        return render(
+            request, "sinergi/desa_list.html", {**context, "refused": str(refused)}, status=403
+        )
     # A count is not personal data; asked after read_people has let the user in.
-    total = registry.follow_up(kind, program, area=code).select(pl.len()).collect().item()
-    filters = {key: value for key, value in (("jenis", kind), ("program", program)) if value}
+    listed = registry.follow_up(asked["jenis"] or None, asked["program"] or None, area=code)
+    if term := scoping.search_term(asked["cari"]):
+        listed = scoping.matching(listed, term)
+    total = listed.select(pl.len()).collect().item()
+    filters = {key: asked[key] for key in ("jenis", "program") if asked[key]}
     return render(
         request,
         "sinergi/desa_list.html",
         {
-            "area": row,
-            "trail": trail(code),
-            "rows": rows.to_dicts(),
-            "kind": kind or "",
-            "program": program or "",
-            "programs": PROGRAMS,
+            **context,
+            "rows": [{**r, "reason": reason_text(r)} for r in rows.to_dicts()],
             "first": offset + 1,
             "last": offset + rows.height,
             "total": total,
-            "previous": urlencode({**filters, "halaman": page - 1}) if page > 1 else "",
-            "next": urlencode({**filters, "halaman": page + 1})
-            if offset + PAGE_SIZE < total
-            else "",
-            "may_export": scoping.may(request.user, "export", code),
+            "previous": page - 1 if page > 1 else None,
+            "next": page + 1 if offset + PAGE_SIZE < total else None,
+            "previous_query": urlencode({**filters, "halaman": page - 1}),
+            "next_query": urlencode({**filters, "halaman": page + 1}),
             "query": urlencode(filters),
         },
     )
 
 
-def _page_number(request: HttpRequest) -> int:
+def _asked(request: HttpRequest) -> dict[str, str]:
+    """The list's filters, search and page, from the search form (POST) or the URL (GET)."""
+    source = request.POST if request.method == "POST" else request.GET
+    return {key: source.get(key, "").strip() for key in ("jenis", "program", "cari", "halaman")}
+
+
+def _page_number(asked: str) -> int:
     """The ``halaman`` asked for; anything that is not a page number is the first page."""
-    asked = request.GET.get("halaman", "")
     return int(asked) if asked.isdigit() and 0 < int(asked) < 1_000_000 else 1
 
 
@@ -136,11 +162,11 @@ LIST_COLUMNS = {
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def desa_list_export(request: HttpRequest, code: str) -> HttpResponse:
     """The same list as an XLSX file; an export, so it needs the export permission."""
     row = _diagnosed(code)
-    kind, program = request.GET.get("jenis") or None, request.GET.get("program") or None
-    rows = _follow_up(request, code, kind, program, action="export", offset=0, limit=None)
+    rows = _follow_up(request, code, _asked(request), action="export", offset=0, limit=None)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("Tindak lanjut")
@@ -165,10 +191,14 @@ def desa_list_export(request: HttpRequest, code: str) -> HttpResponse:
 def family(request: HttpRequest, hid: str) -> HttpResponse:
     code = registry.family_area(hid)
     if code is None:
-        raise Http404("Keluarga tidak ditemukan.")
-    members = scoping.read_people(
-        request.user, registry.members(hid), what="family", area=code, filters={"hid": hid}
-    )
+        raise Http404(_("Keluarga tidak ditemukan."))
+    try:
+        members = scoping.read_people(
+            request.user, registry.members(hid), what="family", area=code, filters={"hid": hid}
+        )
+    except PermissionDenied as refused:  # audited as "denied" by read_people
+        # Answered as an unknown family: a 403 would tell that this id exists elsewhere.
+        raise Http404(_("Keluarga tidak ditemukan.")) from refused
     records = scoping.read_people(
         request.user,
         registry.source_records(hid),
@@ -196,7 +226,9 @@ def family(request: HttpRequest, hid: str) -> HttpResponse:
                 }
                 for s in statuses.sort("program", "level", "pid").to_dicts()
             ],
-            "reasons": registry.reasons(hid).collect().to_dicts(),
+            "reasons": [
+                {**r, "reason": reason_text(r)} for r in registry.reasons(hid).collect().to_dicts()
+            ],
             "records": records.to_dicts(),
             "links": registry.links_between(records["record_key"].to_list())
             .sort("match_probability", descending=True)
@@ -210,10 +242,17 @@ def _children(code: str) -> list[dict[str, Any]]:
 
 
 def _programs(row: dict[str, Any]) -> list[dict[str, Any]]:
-    """The targeting figures of each program diagnosed in the area ``row``."""
+    """The targeting figures of each program diagnosed in the area ``row``.
+
+    The area rows count families for every program; a program paid per person
+    (PIP, PBI, BPJS-TK) is counted as the families with at least one such member,
+    so its unit says so rather than reading as a number of persons.
+    """
+    per_person = _person_programs()
     return [
         {
             "code": p,
+            "unit": PER_PERSON_UNIT if p in per_person else FAMILY_UNIT,
             "eligible": row.get(f"eligible_{p}"),
             "served": row.get(f"served_{p}"),
             "exclusion": row.get(f"exclusion_{p}"),
@@ -223,6 +262,21 @@ def _programs(row: dict[str, Any]) -> list[dict[str, Any]]:
         for p in PROGRAMS
         if row.get(f"eligible_{p}") is not None
     ]
+
+
+FAMILY_UNIT = gettext_lazy("keluarga")
+PER_PERSON_UNIT = gettext_lazy("keluarga (program perorangan: keluarga dengan anggota terkait)")
+
+
+def _person_programs() -> set[str]:
+    """The programs the diagnosis assessed per person (``level`` in its programs table)."""
+    try:
+        table = registry.diagnosis_table("programs")
+    except (registry.NoDiagnosis, OSError):
+        return set()
+    if "level" not in table.columns:
+        return set()
+    return set(table.filter(pl.col("level") == "person")["program"].to_list())
 
 
 def _charts(code: str) -> list[dict[str, Any]]:
@@ -252,20 +306,22 @@ def _drawn_charts(
 def _follow_up(
     request: HttpRequest,
     code: str,
-    kind: str | None,
-    program: str | None,
+    asked: dict[str, str],
     *,
     action: str,
     offset: int,
-    limit: int | None = PAGE_SIZE,
+    limit: int | None,
 ) -> pl.DataFrame:
+    kind, program = asked["jenis"] or None, asked["program"] or None
     return scoping.read_people(
         request.user,
-        registry.follow_up(kind, program, area=code).slice(offset),
+        registry.follow_up(kind, program, area=code),
         what="desa_list",
         area=code,
         filters={"jenis": kind, "program": program},
         action=action,
+        search=asked["cari"] or None,
+        offset=offset,
         limit=limit,
     )
 
@@ -278,3 +334,10 @@ def _diagnosed(code: str) -> dict[str, object]:
     if row is None:
         raise Http404("Wilayah ini belum punya hasil diagnosis.")
     return row
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 404: JSON ``{"detail": ...}`` under ``/api/``, the page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Tidak ditemukan.")}, status=404)
+    return page_not_found(request, exception)

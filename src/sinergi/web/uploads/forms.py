@@ -21,8 +21,14 @@ _SNIFF_BYTES = 64 * 1024
 
 
 def max_bytes() -> int:
-    """The size cap of one upload: ``settings.UPLOAD_MAX_BYTES``, else 200 MB."""
+    """The size cap of one upload: ``settings.UPLOAD_MAX_BYTES`` (``SINERGI_UPLOAD_MAX_BYTES``)."""
     return int(getattr(settings, "UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def too_large_message(limit: int) -> str:
+    return _("Berkas terlalu besar: batasnya %(mb)s MB. Pecah berkas per kecamatan.") % {
+        "mb": id_number(limit // (1024 * 1024))
+    }
 
 
 class UploadForm(forms.Form):
@@ -50,10 +56,7 @@ class UploadForm(forms.Form):
             )
         limit = max_bytes()
         if upload.size is None or upload.size > limit:
-            raise forms.ValidationError(
-                _("Berkas terlalu besar: batasnya %(mb)s MB. Pecah berkas per kecamatan.")
-                % {"mb": id_number(limit // (1024 * 1024))}
-            )
+            raise forms.ValidationError(too_large_message(limit))
         if upload.size == 0:
             raise forms.ValidationError(_("Berkas kosong."))
         upload.seek(0)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +21,7 @@ from sinergi.pipeline.ingest.profiles import load_profiles
 from sinergi.pipeline.ingest.reasons import REASONS
 from sinergi.web import scoping
 from sinergi.web.uploads import actions
-from sinergi.web.uploads.forms import UploadForm, max_bytes
+from sinergi.web.uploads.forms import UploadForm, max_bytes, too_large_message
 from sinergi.web.uploads.models import AnalysisRun, Job, Upload
 
 RECENT = 10
@@ -41,26 +42,65 @@ def uploads(request: HttpRequest) -> HttpResponse:
         profiles=profiles,
         initial={"wilayah": scopes[0]},
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
-        job = actions.do_upload(
-            request.user,
-            form.cleaned_data["berkas"],
-            scope=form.cleaned_data["wilayah"],
-            profile=form.cleaned_data["profil"],
-        )
-        return redirect("job", pk=job.pk)
-    mine = Upload.objects.filter(user=request.user)[:RECENT]
+        scope = form.cleaned_data["wilayah"]
+        if scoping.may_edit(request.user, "upload", scope):
+            job = actions.do_upload(
+                request.user,
+                form.cleaned_data["berkas"],
+                scope=scope,
+                profile=form.cleaned_data["profil"],
+            )
+            return redirect("job", pk=job.pk)
+        # Said on the form, beside the field to correct, rather than a bare refusal page.
+        form.add_error("wilayah", outside_edit_scope(scopes))
+        status = 403
+    elif form.is_bound:
+        status = 400
+    return _upload_page(request, form, scopes, profile_error, status)
+
+
+def outside_edit_scope(scopes: list[str]) -> str:
+    """The form's answer to a wilayah outside every edit scope: which ones the user has."""
+    message = _("Anda tidak berwenang mengunggah data untuk wilayah ini. Wilayah Anda: %(scopes)s.")
+    return message % {"scopes": ", ".join(scopes)}
+
+
+def too_large(request: HttpRequest) -> HttpResponse:
+    """The upload page refusing a body whose declared size is over the cap, before it is read."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    scopes = actions.upload_scopes(request.user)
+    if not scopes:
+        raise PermissionDenied(_("Peran Anda tidak mengizinkan mengunggah data."))
+    profiles, profile_error = _profiles()
+    form = UploadForm(profiles=profiles, initial={"wilayah": scopes[0]})
+    return _upload_page(
+        request, form, scopes, profile_error, 413, refused=too_large_message(max_bytes())
+    )
+
+
+def _upload_page(
+    request: HttpRequest,
+    form: UploadForm,
+    scopes: list[str],
+    profile_error: str | None,
+    status: int,
+    refused: str = "",
+) -> HttpResponse:
     return render(
         request,
         "sinergi/uploads/upload.html",
         {
             "form": form,
+            "refused": refused,
             "scopes": scopes,
-            "recent": mine,
+            "recent": Upload.objects.filter(user=request.user)[:RECENT],
             "max_mb": max_bytes() // (1024 * 1024),
             "profile_error": profile_error,
         },
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        status=status,
     )
 
 
@@ -168,6 +208,8 @@ def _job_context(request: HttpRequest, job: Job) -> dict[str, object]:
         ),
         "may_read_report": is_upload and _may_read_report(request, job),
         "reasons": _reasons(job) if is_upload else [],
+        # Each sheet's message is stored in both languages (message, message_en).
+        "language": get_language(),
     }
 
 
