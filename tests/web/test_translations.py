@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -37,6 +38,31 @@ def test_every_translated_template_string_has_an_english_entry() -> None:
         for template in WEB.glob("*/templates/**/*.html")
         for match in TRANSLATE_TAG.finditer(template.read_text("utf-8"))
         if match.group(2) not in english
+    }
+    assert not missing
+
+
+GETTEXT = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext_lazy"}
+
+
+def _gettext_literals(source: str) -> set[str]:
+    """The string literals a module hands to gettext (the message of pgettext is its second)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in GETTEXT:
+            message = node.args[1 if node.func.id.startswith("p") else 0] if node.args else None
+            if isinstance(message, ast.Constant) and isinstance(message.value, str):
+                found.add(message.value)
+    return found
+
+
+def test_every_message_of_the_code_has_an_english_entry() -> None:
+    english = {e.msgid for po in catalogues() for e in polib.pofile(str(po)) if e.translated()}
+    missing = {
+        (module.relative_to(WEB).as_posix(), message[:60])
+        for module in WEB.rglob("*.py")
+        for message in _gettext_literals(module.read_text("utf-8"))
+        if message not in english
     }
     assert not missing
 
