@@ -69,3 +69,35 @@ def test_changes_to_assignments_and_roles_are_audited(
     assert deleted.status_code == 302
     gone = AuditEntry.objects.get(username="adm", action="write", what="role")
     assert gone.filters["peran"] == "tkpk" and gone.filters["perubahan"] == "hapus"
+
+
+def test_changes_to_users_are_audited_password_named_not_shown(make_user: MakeUser) -> None:
+    admin = _staff(make_user("adm", "admin", "52.05"))
+    ops = make_user("ops", "village", "52.05")
+    changed = admin.post(
+        f"/admin/auth/user/{ops.pk}/change/",
+        {
+            "username": "ops",
+            "is_active": "on",
+            "is_staff": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "initial-date_joined_0": "2026-01-01",
+            "initial-date_joined_1": "00:00:00",
+        },
+    )
+    assert changed.status_code == 302, changed.context["adminform"].form.errors
+    entry = AuditEntry.objects.get(username="adm", action="write", what="user")
+    assert entry.filters["pengguna"] == "ops" and entry.filters["staf"] == "True"
+    assert "is_staff" in entry.filters["kolom"]
+    secret = "Sandi-baru-2026-panjang"
+    renewed = admin.post(
+        f"/admin/auth/user/{ops.pk}/password/",
+        {"password1": secret, "password2": secret},
+    )
+    assert renewed.status_code == 302
+    password = AuditEntry.objects.filter(username="adm", what="user").latest("pk")
+    assert password.filters["kolom"] == "password"
+    assert secret not in str(password.filters)
+    ops.refresh_from_db()
+    assert ops.check_password(secret)

@@ -1,12 +1,15 @@
-"""Roles, assignments and API tokens in the admin site (for users with manage_users).
+"""Users, roles, assignments and API tokens in the admin site (for users with manage_users).
 
-Every change to a role or an assignment made here leaves an audit row (``write``):
-who changed what, where, and which fields.
+Every change to a user, a role or an assignment made here leaves an audit row
+(``write``): who changed what, where, and which fields (a new password is named,
+never shown).
 """
 
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -96,6 +99,31 @@ class AssignmentAdmin(AuditedAdmin):
             "mulai": obj.starts,
             "selesai": obj.ends,
         }
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AuditedUserAdmin(AuditedAdmin, UserAdmin):
+    """Django's user pages; staff, superuser and active status are who may do what."""
+
+    audit_what = "user"
+
+    def audit_filters(self, obj: Any) -> dict[str, Any]:
+        return {
+            "id": obj.pk,
+            "pengguna": obj.get_username(),
+            "staf": obj.is_staff,
+            "superuser": obj.is_superuser,
+            "aktif": obj.is_active,
+        }
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        # The password form saves the user itself, past save_model: audited here.
+        if request.path.endswith("/password/"):
+            self._audit(request, obj, "ubah", "password")
+        return super().log_change(request, obj, message)
 
 
 @admin.register(ApiToken)
