@@ -352,7 +352,8 @@ def test_rates_of_different_line_bases_are_never_put_in_one_series(
     drawn = [y for trace in figure["data"] for y in trace["y"]]
     assert 1.8 in drawn and 2.97 not in drawn  # the USD 1.90 figure is named, not drawn
     assert (
-        "Angka dengan basis lain tidak digambar: USD_1.90_PPP2011 2021-03." in page.content.decode()
+        "Basis garis kemiskinan: USD 2,15 PPP 2017 per hari. Angka dengan basis lain tidak "
+        "digambar: USD 1,90 PPP 2011 per hari (Maret 2021)." in page.content.decode()
     )
 
 

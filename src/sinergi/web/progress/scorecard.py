@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,6 +37,26 @@ ORIGIN_LABELS = {
     "survei": gettext_lazy("Perkiraan survei (SK 95%)"),
     "diagnosis": gettext_lazy("Diagnosis"),
 }
+BASIS_NAMES = {
+    "BPS_GK": gettext_lazy("Garis Kemiskinan BPS"),
+    "USD_1.90_PPP2011": gettext_lazy("USD 1,90 PPP 2011 per hari"),
+    "USD_2.15_PPP2017": gettext_lazy("USD 2,15 PPP 2017 per hari"),
+    "USD_3.00_PPP2021": gettext_lazy("USD 3,00 PPP 2021 per hari"),
+}
+
+
+def basis_name(basis: str | None) -> str:
+    """A poverty-line basis as readers name it (an unknown code is shown as it is)."""
+    return str(BASIS_NAMES.get(basis or "", basis or "?"))
+
+
+def period_name(period: str) -> str:
+    """``2021-03`` as "Maret 2021", ``2025-06-30`` as "30 Juni 2025", in the page's language."""
+    parts = period.split("-")
+    if len(parts) == 1 or not all(p.isdigit() for p in parts):
+        return period
+    day = date(int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) > 2 else 1)
+    return date_format(day, "j F Y" if len(parts) > 2 else "F Y")
 
 
 @dataclass(frozen=True)
@@ -70,9 +91,13 @@ class Row:
         """The line basis of the chart and the figures of other bases left out of it."""
         notes = []
         if self.series.basis:
-            notes.append(_("Basis garis kemiskinan: %(basis)s.") % {"basis": self.series.basis})
+            notes.append(
+                _("Basis garis kemiskinan: %(basis)s.") % {"basis": basis_name(self.series.basis)}
+            )
         if self.series.left_out:
-            other = ", ".join(f"{p.basis or '?'} {p.period}" for p in self.series.left_out)
+            other = ", ".join(
+                f"{basis_name(p.basis)} ({period_name(p.period)})" for p in self.series.left_out
+            )
             notes.append(_("Angka dengan basis lain tidak digambar: %(other)s.") % {"other": other})
         return " ".join(notes)
 
