@@ -178,3 +178,40 @@ def test_periods_are_compared_as_dates_not_text() -> None:
     # "2022_p3ke" sorts after "2022-03" as text, but the line is of 2022, usable in March.
     [extreme] = choose_lines("52.05", "2022-03", ("USD_1.90_PPP2011",))
     assert [line.line_id for line in extreme.lines] == ["ext_usd190_00_2022_p3ke"]
+
+
+# --- 6. the secretariat's own lines ----------------------------------------------------------
+
+
+def test_an_imported_line_is_chosen_and_an_unknown_basis_is_set_aside(tmp_path: Path) -> None:
+    # A 2026 survey; the package's latest Dompu GK is older. The secretariat imports this
+    # year's GK, and a row with a basis Sinergi does not know (file row 3).
+    home = imported(tmp_path, (survey(tmp_path / "in"), "2026-03"))
+    lines = tmp_path / "garis_kemiskinan_2026.csv"
+    pl.DataFrame(
+        {
+            "id_garis": ["gk_dompu_2026", "ppp_lama"],
+            "dasar_garis": ["BPS_GK", "PPP_2017"],
+            "kode_wilayah": ["5205", "00"],
+            "daerah": ["total", "total"],
+            "nilai_garis": ["600000", "400000"],
+            "periode": ["2026-03", "2026-03"],
+        }
+    ).write_csv(lines)
+    (outcome,) = import_files([lines], home=home, profile="garis_kemiskinan")
+    assert outcome.manifest is not None, outcome.message
+    result = CliRunner().invoke(app, ["stats", "--home", str(home.root), "--quiet", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    regency = [
+        r
+        for r in report["estimates"]
+        if r["level"] == "kabupaten" and r["indicator"] == "P0" and r["basis"] == "BPS_GK"
+    ]
+    assert regency[0]["lines"] == "gk_dompu_2026"
+    # Households 1 and 4 of every four spend 300,000 (poor against 600,000), the rest 900,000.
+    assert regency[0]["value"] == pytest.approx(100 * (10.5 + 9.5) / (10.5 + 12.25 + 7.1234 + 9.5))
+    [set_aside] = [n for n in report["notes"] if "ppp_lama" in n]
+    assert "garis_kemiskinan_2026.csv baris 3" in set_aside and "'PPP_2017'" in set_aside
+    # Named like any shipped line.
+    assert stats(home, "--lines", "gk_dompu_2026")[0] == 0

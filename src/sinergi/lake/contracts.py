@@ -444,7 +444,7 @@ POVERTY_LINE = Contract(
         _f(
             "basis",
             "text",
-            "Dasar garis (BPS_GK, PPP_2017, ...); jangan dicampur",
+            "Dasar garis (BPS_GK, USD_2.15_PPP2017, ...); jangan dicampur",
             "Basis of the line; never mixed",
             required=True,
         ),

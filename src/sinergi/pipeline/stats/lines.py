@@ -6,6 +6,12 @@ put in one number or chart (DOMAIN.md 4.4). For each basis the most specific
 line is taken: the survey's regency, else its province, else Indonesia; the
 latest period not after the survey's; an urban and a rural line where both
 exist (BPS sets them apart), else the total line for everyone.
+
+The lines to choose from are the shipped reference lines and those the
+secretariat imported (`sinergi import` of a ``poverty_line`` table, e.g. this
+year's GK Maret before a Sinergi release carries it): :func:`line_catalogue`.
+An imported line replaces a shipped one of the same id, or of the same basis,
+area, area type and period.
 """
 
 from __future__ import annotations
@@ -13,12 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 import polars as pl
 
-from sinergi.domain import reference
-from sinergi.domain.reference import PovertyLine
+from sinergi.domain import reference, wilayah
+from sinergi.domain.reference import NATIONAL_CODE, PovertyLine
 from sinergi.errors import PipelineError
+from sinergi.lake.home import SNAPSHOT_DATA, DataHome
 
 # BPS measures extreme poverty on the USD 2.15 PPP 2017 line since 2024 (DOMAIN.md 4.4).
 DEFAULT_BASES = ("BPS_GK", "USD_2.15_PPP2017")
@@ -57,8 +65,99 @@ class LineChoice:
         return ", ".join(line.line_id for line in self.lines)
 
 
+@dataclass(frozen=True)
+class LineCatalogue:
+    """The poverty lines a run may use, and the imported rows it could not (with why)."""
+
+    lines: tuple[PovertyLine, ...]
+    set_aside: tuple[str, ...] = ()
+
+    def of(self, basis: str, area_code: str, area_type: str | None = None) -> list[PovertyLine]:
+        return [
+            line
+            for line in self.lines
+            if line.basis == basis
+            and line.area_code == area_code
+            and (area_type is None or line.area_type == area_type)
+        ]
+
+    def line(self, line_id: str) -> PovertyLine:
+        for line in self.lines:
+            if line.line_id == line_id:
+                return line
+        return reference.poverty_line(line_id)  # its error names the ids close to this one
+
+
+SHIPPED = LineCatalogue(reference.poverty_lines())
+
+
+def line_catalogue(home: DataHome) -> LineCatalogue:
+    """The shipped lines with every imported ``poverty_line`` snapshot laid over them.
+
+    Later imports win over earlier ones and over the shipped file, by id and by
+    (basis, area, area type, period). An imported row whose basis Sinergi does not
+    know, or whose area code is not a Kemendagri code, is set aside with its file
+    and row named: a basis is what keeps two lines out of one figure.
+    """
+    chosen = {_slot(line): line for line in SHIPPED.lines}
+    set_aside = []
+    for manifest in home.manifests():
+        if manifest.get("contract") != "poverty_line":
+            continue
+        folder = home.snapshot_dir(manifest["source"], manifest["period"], manifest["import_id"])
+        for row in pl.read_parquet(folder / SNAPSHOT_DATA).iter_rows(named=True):
+            where = f"{manifest['file']['name']} baris {row['_row']}"
+            area = _area(row["area_code"])
+            if row["basis"] not in reference.KNOWN_BASES or area is None:
+                what = (
+                    f"basis '{row['basis']}' tidak dikenal "
+                    f"({', '.join(sorted(reference.KNOWN_BASES))})"
+                    if area is not None
+                    else f"kode wilayah '{row['area_code']}' tidak dikenal"
+                )
+                set_aside.append(f"Garis {row['line_id']} ({where}) tidak dipakai: {what}.")
+                continue
+            line = PovertyLine(
+                line_id=row["line_id"],
+                name=row["name"] or row["line_id"],
+                basis=row["basis"],
+                area_code=area,
+                area_type=row["area_type"] or "total",
+                value=Decimal(str(row["value"])),
+                unit=row["unit"] or "IDR_per_capita_per_month",
+                period=row["period"],
+                source=row["source"] or f"diimpor ({where})",
+                grade="U",
+                note=f"diimpor {manifest['import_id']} ({where})",
+            )
+            chosen = {
+                slot: kept
+                for slot, kept in chosen.items()
+                if kept.line_id != line.line_id and slot != _slot(line)
+            }
+            chosen[_slot(line)] = line
+    return LineCatalogue(tuple(chosen.values()), tuple(set_aside))
+
+
+def _slot(line: PovertyLine) -> tuple[str, str, str, str]:
+    return line.basis, line.area_code, line.area_type, line.period
+
+
+def _area(code: str) -> str | None:
+    if code.strip() == NATIONAL_CODE:
+        return NATIONAL_CODE
+    try:
+        normal = wilayah.normalise_code(code)
+    except wilayah.WilayahError:
+        return None
+    return normal if wilayah.exists(normal) else None
+
+
 def choose_lines(
-    regency_code: str, period: str, bases: Sequence[str] = DEFAULT_BASES
+    regency_code: str,
+    period: str,
+    bases: Sequence[str] = DEFAULT_BASES,
+    catalogue: LineCatalogue = SHIPPED,
 ) -> list[LineChoice]:
     """For each basis with a line for this area, the lines to use (most specific area first).
 
@@ -70,7 +169,7 @@ def choose_lines(
         for area in reference.area_fallback_chain(regency_code):
             usable = [
                 line
-                for line in reference.poverty_lines(basis=basis, area_code=area)
+                for line in catalogue.of(basis, area)
                 if period_key(line.period) <= period_key(period)
             ]
             if not usable:
@@ -83,7 +182,8 @@ def choose_lines(
     if not chosen:
         raise PipelineError(
             f"Tidak ada garis kemiskinan ({', '.join(bases)}) untuk {regency_code} pada atau "
-            f"sebelum {period}. Tambahkan garisnya di data rujukan (poverty_lines.csv).",
+            f"sebelum {period}. Impor garisnya (tabel garis kemiskinan: line_id, basis, "
+            "area_code, area_type, value, period) dengan `sinergi import`, lalu ulangi.",
             english=f"No poverty line ({', '.join(bases)}) for {regency_code} up to {period}",
             code="NO_POVERTY_LINE",
         )
@@ -123,7 +223,7 @@ def line_per_household(
     return households["urban"].replace_strict(by_type, return_dtype=pl.Float64).alias("line")
 
 
-def lines_by_id(line_ids: Sequence[str]) -> list[LineChoice]:
+def lines_by_id(line_ids: Sequence[str], catalogue: LineCatalogue = SHIPPED) -> list[LineChoice]:
     """The lines a user named (``--lines``), grouped by basis in the order first named.
 
     Two lines of one basis must be its urban and rural lines; anything else would put
@@ -131,7 +231,7 @@ def lines_by_id(line_ids: Sequence[str]) -> list[LineChoice]:
     """
     grouped: dict[str, list[PovertyLine]] = {}
     for line_id in line_ids:
-        line = reference.poverty_line(line_id.strip())
+        line = catalogue.line(line_id.strip())
         grouped.setdefault(line.basis, []).append(line)
     for basis, lines in grouped.items():
         named = ", ".join(line.line_id for line in lines)
@@ -171,7 +271,9 @@ def lines_by_id(line_ids: Sequence[str]) -> list[LineChoice]:
 _TYPE_NAMES = {"urban": "perkotaan", "rural": "perdesaan", "total": "total"}
 
 
-def carry_lines(choice: LineChoice, period: str) -> LineChoice | None:
+def carry_lines(
+    choice: LineChoice, period: str, catalogue: LineCatalogue = SHIPPED
+) -> LineChoice | None:
     """The lines of ``choice`` for an earlier survey round of ``period``, or None.
 
     The same basis, area and area types: a PPP line stays itself; the yearly GK
@@ -187,9 +289,7 @@ def carry_lines(choice: LineChoice, period: str) -> LineChoice | None:
     for line in choice.lines:
         same = [
             other
-            for other in reference.poverty_lines(
-                basis=line.basis, area_code=line.area_code, area_type=line.area_type
-            )
+            for other in catalogue.of(line.basis, line.area_code, line.area_type)
             if period_key(other.period)[0] == year
             and period_key(other.period) <= period_key(period)
         ]

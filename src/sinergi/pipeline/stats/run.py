@@ -35,9 +35,11 @@ from sinergi.pipeline.stages import Stage, StageTimer
 from sinergi.pipeline.stats.design import Estimate, difference
 from sinergi.pipeline.stats.fay_herriot import fit_fay_herriot, mse_to_cv
 from sinergi.pipeline.stats.lines import (
+    LineCatalogue,
     LineChoice,
     carry_lines,
     choose_lines,
+    line_catalogue,
     line_per_household,
     lines_by_id,
     period_key,
@@ -91,15 +93,20 @@ def poverty_statistics(
         source = _Source.of(manifest)
         _check_households(households, source)
         regency = _regency(households)
-        lines = lines_by_id(line_ids) if line_ids else choose_lines(regency, manifest["period"])
+        catalogue = line_catalogue(home)
+        lines = (
+            lines_by_id(line_ids, catalogue)
+            if line_ids
+            else choose_lines(regency, manifest["period"], catalogue=catalogue)
+        )
         rounds = _earlier_rounds(home, manifests, manifest, regency)
         before = _compared_round(rounds, compare, manifest)
     with timer("Menghitung angka langsung"):
         direct = _estimates(households, lines, by or [], source)
         earlier = []
-        notes = []
+        notes = list(catalogue.set_aside)
         for m, frame in rounds:
-            carried, left_out = _same_bases(m["period"], lines)
+            carried, left_out = _same_bases(m["period"], lines, catalogue)
             notes += left_out
             if carried:
                 _check_households(frame, _Source.of(m))
@@ -248,7 +255,9 @@ def _compared_round(
     )
 
 
-def _same_bases(period: str, lines: list[LineChoice]) -> tuple[list[LineChoice], list[str]]:
+def _same_bases(
+    period: str, lines: list[LineChoice], catalogue: LineCatalogue
+) -> tuple[list[LineChoice], list[str]]:
     """An earlier round's lines: this run's lines (named or chosen), the GK that year's.
 
     Returns the lines, and a note for each basis left out because that year has no GK of
@@ -257,7 +266,7 @@ def _same_bases(period: str, lines: list[LineChoice]) -> tuple[list[LineChoice],
     """
     carried, notes = [], []
     for choice in lines:
-        line = carry_lines(choice, period)
+        line = carry_lines(choice, period, catalogue)
         if line is None:
             notes.append(
                 f"Survei {period} tidak dibandingkan pada basis {choice.basis}: tidak ada garis "
