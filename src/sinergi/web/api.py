@@ -426,16 +426,7 @@ def tindak_lanjut(
     summary="Satu keluarga: anggota, status program, alasan (data orang; dicatat)",
 )
 def keluarga(request: HttpRequest, hid: FamilyId) -> dict[str, Any]:
-    code = registry.family_area(hid)
-    if code is None:
-        raise Http404(_("Keluarga tidak ditemukan."))
-    try:
-        members = scoping.read_people(
-            request.user, registry.members(hid), what="api_family", area=code, filters={"hid": hid}
-        )
-    except PermissionDenied as refused:  # audited as "denied" by read_people
-        # As an unknown family: a 403 would confirm that the id exists outside the scope.
-        raise Http404(_("Keluarga tidak ditemukan.")) from refused
+    code, members = scoping.read_family(request.user, hid, what="api_family")
     return {
         "hid": hid,
         "area_code": code,

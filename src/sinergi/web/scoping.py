@@ -18,6 +18,7 @@ from typing import Any, TypeAlias
 import polars as pl
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from sinergi.domain.identity import mask_nik
@@ -157,6 +158,25 @@ def read_people(
         )
     audit(user, action, what, area, filters, rows=rows_read.height, shown=shown)
     return rows_read
+
+
+def read_family(user: User, hid: str, *, what: str) -> tuple[str, pl.DataFrame]:
+    """The area and members of family ``hid`` for ``user``, through :func:`read_people`.
+
+    Raises:
+        Http404: the family is unknown, or outside the user's area: a 403 would tell
+            that the id exists elsewhere (the refusal is still audited as ``denied``).
+    """
+    code = registry.family_area(hid)
+    if code is None:
+        raise Http404(_("Keluarga tidak ditemukan."))
+    try:
+        members = read_people(
+            user, registry.members(hid), what=what, area=code, filters={"hid": hid}
+        )
+    except PermissionDenied as refused:
+        raise Http404(_("Keluarga tidak ditemukan.")) from refused
+    return code, members
 
 
 def search_term(text: str | None) -> str:

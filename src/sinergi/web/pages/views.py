@@ -189,16 +189,7 @@ def desa_list_export(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def family(request: HttpRequest, hid: str) -> HttpResponse:
-    code = registry.family_area(hid)
-    if code is None:
-        raise Http404(_("Keluarga tidak ditemukan."))
-    try:
-        members = scoping.read_people(
-            request.user, registry.members(hid), what="family", area=code, filters={"hid": hid}
-        )
-    except PermissionDenied as refused:  # audited as "denied" by read_people
-        # Answered as an unknown family: a 403 would tell that this id exists elsewhere.
-        raise Http404(_("Keluarga tidak ditemukan.")) from refused
+    code, members = scoping.read_family(request.user, hid, what="family")
     records = scoping.read_people(
         request.user,
         registry.source_records(hid),
