@@ -13,8 +13,7 @@ weight × household size):
   :func:`poverty_table` publishes percentages (× 100) as BPS does.
 * Poor persons ``Σ w·s·1[y<z]``, a total.
 * Gini, Palma and the bottom-40 % share of per-capita expenditure over persons
-  (weights ``w·s``); the Gini with a linearised standard error, Palma and the
-  bottom-40 % share as point values.
+  (weights ``w·s``), each with a linearised standard error.
 
 A line is a number of rupiah per capita per month, one per household (urban and
 rural lines differ, and so do districts). Lines of different bases (BPS GK, a
@@ -191,8 +190,7 @@ def poverty_table(
         for the whole-sample rows, which come first), ``indicator`` (one of
         :data:`INDICATORS`), ``value``, ``se``, ``ci_low``, ``ci_high``, ``cv``,
         ``reliability``, ``df``, ``n_households``. P0, P1 and P2 are percentages
-        (× 100, their standard errors too); ``cv`` is a fraction. Gini, Palma and
-        the bottom-40 % share have no standard error.
+        (× 100, their standard errors too); ``cv`` is a fraction.
     """
     by = list(by)
     needed = list(dict.fromkeys([*REQUIRED_COLUMNS, line, *by]))
@@ -251,35 +249,33 @@ def _table_part(
     ]
     estimates.append(total_by(size * poor, design, codes, level=level))
     estimates = [_bounded(e, 0.0, 1.0) for e in estimates[:3]] + [_bounded(estimates[3], 0.0)]
-    # BPS publishes P0, P1 and P2 in percent; poor persons and the Gini stay as they are.
-    scales = (100.0, 100.0, 100.0, 1.0, 1.0)
-    n_groups = len(estimates[0])
-    gini_, bottom, top = _inequality_by(y, design.weight * size, codes, n_groups)
+    # BPS publishes P0, P1 and P2 in percent; the other figures stay as they are.
+    scales = (100.0, 100.0, 100.0, 1.0, 1.0, 1.0, 1.0)
+    gini_, bottom, top = _inequality_by(y, design.weight * size, codes, len(estimates[0]))
     estimates.append(_bounded(_gini_estimates(gini_, y, size, design, codes, level), 0.0, 1.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        palma_ = np.where(bottom > 0, top / bottom, np.inf)
-    nothing = [np.full(n_groups, np.nan)] * 2  # Palma and bottom-40 rows carry no precision
+    bottom_share, palma_ = _share_estimates(bottom, top, y, size, design, codes, level)
+    estimates += [_bounded(palma_, 0.0), _bounded(bottom_share, 0.0, 1.0)]
 
     def stack(rows: Sequence[npt.NDArray[Any]]) -> npt.NDArray[Any]:
         # One array per indicator -> one value per (group, indicator), group-major.
         return np.vstack(rows).T.reshape(-1)
 
-    def scaled(name: str) -> list[FloatArray]:
-        return [getattr(e, name) * scale for e, scale in zip(estimates, scales, strict=True)]
+    def scaled(name: str) -> pl.Series:
+        rows = [getattr(e, name) * scale for e, scale in zip(estimates, scales, strict=True)]
+        return pl.Series(stack(rows), nan_to_null=True)
 
-    reliability = stack(
-        [e.reliability.astype(object) for e in estimates] + [np.full(n_groups, None)] * 2
-    )
-    df = stack([np.full(n_groups, float(design.df))] * len(estimates) + nothing)
+    n_groups = len(estimates[0])
     return {
         "indicator": pl.Series(np.tile(np.array(INDICATORS), n_groups), dtype=pl.String),
-        "value": pl.Series(stack([*scaled("value"), palma_, bottom]), nan_to_null=True),
-        "se": pl.Series(stack(scaled("se") + nothing), nan_to_null=True),
-        "ci_low": pl.Series(stack(scaled("ci_low") + nothing), nan_to_null=True),
-        "ci_high": pl.Series(stack(scaled("ci_high") + nothing), nan_to_null=True),
-        "cv": pl.Series(stack([e.cv for e in estimates] + nothing), nan_to_null=True),
-        "reliability": pl.Series(reliability.tolist(), dtype=pl.String),
-        "df": pl.Series(df, nan_to_null=True).cast(pl.Int64),
+        "value": scaled("value"),
+        "se": scaled("se"),
+        "ci_low": scaled("ci_low"),
+        "ci_high": scaled("ci_high"),
+        "cv": pl.Series(stack([e.cv for e in estimates]), nan_to_null=True),
+        "reliability": pl.Series(
+            stack([e.reliability.astype(object) for e in estimates]).tolist(), dtype=pl.String
+        ),
+        "df": pl.Series(np.full(n_groups * len(INDICATORS), design.df), dtype=pl.Int64),
         "n_households": pl.Series(np.repeat(estimates[0].n, len(INDICATORS)), dtype=pl.Int64),
     }
 
@@ -338,20 +334,82 @@ def _gini_estimates(
     with np.errstate(divide="ignore", invalid="ignore"):
         influence = (2 * v * mid_rank + 2 * upper - g1 * v) / mean - g1
     score = np.empty_like(y)
-    # A group without expenditure has no Gini (null value); its score must not poison others.
-    score[order] = np.where(np.isfinite(influence), influence / persons[g], 0.0)
-    spread = total_by(size * score, design, codes, level=level)
+    score[order] = _finite(influence / persons[g])
+    return _with_value(total_by(size * score, design, codes, level=level), gini_)
+
+
+def _share_estimates(
+    bottom: FloatArray,
+    top: FloatArray,
+    y: FloatArray,
+    size: FloatArray,
+    design: Design,
+    codes: IntArray,
+    level: float,
+) -> tuple[GroupEstimates, GroupEstimates]:
+    """The bottom-40 % share and the Palma ratio of every group, with linearised errors.
+
+    An income share ``S(p) = Σ w y 1[y ≤ q_p] / Σ w y`` linearises to
+    ``z = (y 1[y ≤ q_p] − q_p (1[y ≤ q_p] − p) − S y) / Σ w y``: the quantile's
+    density cancels (Langel & Tillé 2011, the quintile share ratio). The Palma
+    ``R = (1 − S(0.9)) / S(0.4)`` then scores ``(−z_0.9 − R z_0.4) / S(0.4)``.
+    """
+    n_groups = bottom.size
+    weight = design.weight * size
+    amount = group_sum(codes, weight * y, n_groups)
+
+    def linearised(p: float, share: FloatArray) -> FloatArray:
+        q = _quantile_by(p, y, weight, codes, n_groups)[codes]
+        below = (y <= q).astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (y * below - q * (below - p) - share[codes] * y) / amount[codes]
+
+    z40 = linearised(0.4, bottom)
+    z90 = linearised(0.9, 1 - top)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        palma_ = np.where(bottom > 0, top / bottom, np.nan)
+        z_palma = (-z90 - palma_[codes] * z40) / bottom[codes]
+    return (
+        _with_value(total_by(size * _finite(z40), design, codes, level=level), bottom),
+        _with_value(total_by(size * _finite(z_palma), design, codes, level=level), palma_),
+    )
+
+
+def _finite(score: FloatArray) -> FloatArray:
+    # A group without expenditure has no share (null value); its score must not poison others.
+    return np.where(np.isfinite(score), score, 0.0)
+
+
+def _with_value(spread: GroupEstimates, value: FloatArray) -> GroupEstimates:
+    """``spread``'s precision around ``value`` (the total of a score is zero by design)."""
     half = spread.ci_high - spread.value
     with np.errstate(divide="ignore", invalid="ignore"):
-        cv = np.where(gini_ > 0, spread.se / gini_, np.nan)
+        cv = np.where(value > 0, spread.se / value, np.nan)
     return replace(
         spread,
-        value=gini_,
-        ci_low=gini_ - half,
-        ci_high=gini_ + half,
+        value=value,
+        ci_low=value - half,
+        ci_high=value + half,
         cv=cv,
         reliability=np.array([reliability(c if np.isfinite(c) else None) for c in cv]),
     )
+
+
+def _quantile_by(
+    p: float, value: FloatArray, weight: FloatArray, codes: IntArray, size: int
+) -> FloatArray:
+    """The weighted ``p`` quantile of every group: the first value whose cumulative weight
+    reaches ``p`` of its group's (the unit whose span holds p, as the Lorenz curve reads)."""
+    order = np.lexsort((value, codes))
+    v, w, g = value[order], weight[order], codes[order]
+    start = np.concatenate([[0], np.cumsum(np.bincount(g, minlength=size))[:-1]])
+    weight_upto = np.cumsum(w) - (np.cumsum(w) - w)[start[g]]
+    below = weight_upto < (p * group_sum(g, w, size))[g]
+    index = np.minimum(
+        start + np.bincount(g, below, minlength=size).astype(np.int64),
+        start + np.bincount(g, minlength=size) - 1,
+    )
+    return v[index]
 
 
 def _fgt_terms(y: FloatArray, z: FloatArray, alpha: int) -> FloatArray:

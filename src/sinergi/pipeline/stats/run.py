@@ -298,7 +298,7 @@ def _changes(
     """Each figure's change since the earlier round, and whether it is significant.
 
     Rounds are independent samples, so the variances add (`design.difference`).
-    Figures without a standard error (Gini, Palma, ...) are left out.
+    Figures without a standard error in either round are left out.
     """
     if before is None:
         return pl.DataFrame(schema=_CHANGES_SCHEMA)
