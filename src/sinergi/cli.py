@@ -585,9 +585,9 @@ def stats_(
     lines: Annotated[
         str | None,
         typer.Option(
-            help="ID garis kemiskinan, dipisah koma (bawaan: GK BPS kabupaten terbaru dan "
-            "garis ekstrem USD 2,15 PPP 2017). Satu basis satu garis, atau sepasang "
-            "perkotaan/perdesaan.",
+            help="ID garis kemiskinan (bawaan Sinergi atau yang diimpor), dipisah koma "
+            "(bawaan: GK BPS kabupaten terbaru dan garis ekstrem USD 2,15 PPP 2017). Satu "
+            "basis satu garis, atau sepasang perkotaan/perdesaan.",
         ),
     ] = None,
     by: Annotated[
