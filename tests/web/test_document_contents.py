@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,11 @@ from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from sinergi.cli import app
+from sinergi.domain import reference
 from sinergi.domain.identity import mask_nik
 from sinergi.errors import SinergiError
 from sinergi.lake.home import DataHome, file_sha256, latest_run_folder
+from sinergi.pipeline.stats.lines import LineCatalogue
 from sinergi.pipeline.stats.run import poverty_statistics
 from sinergi.reports.formats import id_date, id_decimal, id_number
 from sinergi.reports.rat_matrix import read_rat
@@ -29,7 +32,7 @@ from sinergi.web import registry
 from sinergi.web.audit.models import AuditEntry
 from sinergi.web.coordination.demo import seed_demo_coordination
 from sinergi.web.coordination.models import Meeting
-from sinergi.web.documents import produce
+from sinergi.web.documents import gather, produce
 from sinergi.web.documents.models import DocumentRun
 from sinergi.web.plans.demo import seed_demo_plan
 from sinergi.web.uploads.models import Status
@@ -428,3 +431,11 @@ def test_minutes_date_the_follow_up_states_and_number_the_agenda_once(home: Path
     text = "\n".join(p.text for p in minutes.paragraphs)
     assert f"keadaan per {today}" in text
     assert _table(minutes, "Tindak lanjut")[0][3] == f"Status per {today}"
+
+
+def test_an_imported_poverty_line_is_named_as_its_file_names_it() -> None:
+    shipped = reference.poverty_line("gk_52.05_2024-03_total")
+    own = replace(shipped, line_id="gk_dompu_2026", name="GK Dompu Maret 2026")
+    assert gather.line_names("gk_dompu_2026", LineCatalogue((own,))) == "GK Dompu Maret 2026"
+    assert gather.line_names("gk_dompu_2026") == "gk_dompu_2026"  # not in the shipped file
+    assert gather.line_names("gk_52.05_2024-03_total") == shipped.name

@@ -26,7 +26,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
-from sinergi.domain import reference, wilayah
+from sinergi.domain import wilayah
 from sinergi.domain.reference import ReferenceDataError
 from sinergi.errors import SinergiError
 from sinergi.lake.home import DataHome, latest_run_folder
@@ -34,6 +34,7 @@ from sinergi.pipeline.diagnose.aggregate import suppress_small_counts
 from sinergi.pipeline.diagnose.export import COLUMN_LABELS
 from sinergi.pipeline.diagnose.rules import load_rule_set
 from sinergi.pipeline.stats.export import RELIABILITY_LABELS
+from sinergi.pipeline.stats.lines import SHIPPED, LineCatalogue, line_catalogue
 from sinergi.reports.charts import Chart, Series
 from sinergi.reports.documents import MISSING, AnnexTable, Draft, write_annex
 from sinergi.reports.formats import MONTHS, id_date, id_number
@@ -228,6 +229,7 @@ def _poverty(area: str, found: Bundle) -> dict[str, Any]:
     bps = _by_indicator(estimates.filter(basis=BPS_BASIS))
     extreme = _by_indicator(estimates.filter(pl.col("basis") != BPS_BASIS))
     survey = manifest.get("survey", {})
+    catalogue = line_catalogue(home)  # the secretariat's imported lines are named too
     figures = {
         "periode": period_label(survey.get("period")) if isinstance(survey, dict) else None,
         "p0": bps["P0"]["value"],
@@ -239,11 +241,13 @@ def _poverty(area: str, found: Bundle) -> dict[str, Any]:
         "miskin_jiwa": bps["poor_persons"]["value"],
         "ekstrem": extreme["P0"]["value"] if "P0" in extreme else None,
         # The line's name as people know it, not its basis code (USD_1.90_PPP2011).
-        "ekstrem_basis": line_names(extreme["P0"]["lines"]) if "P0" in extreme else None,
+        "ekstrem_basis": (
+            line_names(extreme["P0"]["lines"], catalogue) if "P0" in extreme else None
+        ),
         "gini": bps["gini"]["value"],
         "palma": bps["palma"]["value"],
         "b40": bps["bottom40_share"]["value"] * 100,
-        "garis": line_names(bps["P0"]["lines"]),
+        "garis": line_names(bps["P0"]["lines"], catalogue),
     }
     small = pl.read_parquet(folder / "small_areas.parquet").filter(basis=BPS_BASIS)
     districts = [
@@ -295,7 +299,7 @@ def period_label(period: str | None) -> str | None:
     return period  # a period of another shape is printed as the source wrote it
 
 
-def line_names(ids: str | None) -> str | None:
+def line_names(ids: str | None, catalogue: LineCatalogue = SHIPPED) -> str | None:
     """The names of the poverty lines of an estimate (ids joined by ", "), as people read them.
 
     Examples:
@@ -307,8 +311,8 @@ def line_names(ids: str | None) -> str | None:
     names = []
     for line_id in (i.strip() for i in ids.split(",")):
         try:
-            names.append(reference.poverty_line(line_id).name)
-        except ReferenceDataError:  # a line of the secretariat's own file: its id is all we have
+            names.append(catalogue.line(line_id).name)
+        except ReferenceDataError:  # a line no longer in any file: its id is all we have
             names.append(line_id)
     return "; ".join(names)
 
