@@ -398,18 +398,31 @@ def _with_value(spread: GroupEstimates, value: FloatArray) -> GroupEstimates:
 def _quantile_by(
     p: float, value: FloatArray, weight: FloatArray, codes: IntArray, size: int
 ) -> FloatArray:
-    """The weighted ``p`` quantile of every group: the first value whose cumulative weight
-    reaches ``p`` of its group's (the unit whose span holds p, as the Lorenz curve reads)."""
+    """The weighted ``p`` quantile of every group: the value of the unit whose span of
+    weight holds p, as the Lorenz curve reads it."""
     order = np.lexsort((value, codes))
     v, w, g = value[order], weight[order], codes[order]
     start = np.concatenate([[0], np.cumsum(np.bincount(g, minlength=size))[:-1]])
-    weight_upto = np.cumsum(w) - (np.cumsum(w) - w)[start[g]]
-    below = weight_upto < (p * group_sum(g, w, size))[g]
-    index = np.minimum(
+    weight_before = np.cumsum(w) - w - (np.cumsum(w) - w)[start[g]]
+    return v[_unit_at(p, w, g, weight_before, group_sum(g, w, size), start, size)]
+
+
+def _unit_at(
+    p: float,
+    w: FloatArray,
+    g: IntArray,
+    weight_before: FloatArray,
+    group_weight: FloatArray,
+    start: IntArray,
+    size: int,
+) -> IntArray:
+    """Per group, the index (units sorted by group and value) of the unit whose span of
+    weight holds p: the first with weight_before + w >= p·W."""
+    below = (weight_before + w) < (p * group_weight)[g]
+    return np.minimum(
         start + np.bincount(g, below, minlength=size).astype(np.int64),
         start + np.bincount(g, minlength=size) - 1,
     )
-    return v[index]
 
 
 def _fgt_terms(y: FloatArray, z: FloatArray, alpha: int) -> FloatArray:
@@ -536,14 +549,8 @@ def _lorenz_at(
     size: int,
 ) -> FloatArray:
     """The Lorenz curve L(p) of every group, linear within each unit's span of weight."""
-    target = p * group_weight
-    # The unit whose span holds p: the first with weight_before + w >= p·W.
-    below = (weight_before + w) < target[g]
-    index = np.minimum(
-        start + np.bincount(g, below, minlength=size).astype(np.int64),
-        start + np.bincount(g, minlength=size) - 1,
-    )
-    inside = np.clip(target - weight_before[index], 0.0, w[index])
+    index = _unit_at(p, w, g, weight_before, group_weight, start, size)
+    inside = np.clip(p * group_weight - weight_before[index], 0.0, w[index])
     return (amount_before[index] + inside * v[index]) / group_amount
 
 
