@@ -7,6 +7,7 @@ from datetime import date
 
 import duckdb
 import polars as pl
+import pytest
 from splink import DuckDBAPI, Linker
 
 from sinergi.pipeline.link import run as link_run
@@ -25,7 +26,8 @@ def _edits(nik: str) -> list[str]:
     return found
 
 
-def test_the_guard_keeps_every_pair_one_edit_apart_and_only_those() -> None:
+@pytest.mark.parametrize("hamming", ["hamming", None], ids=["duckdb", "spark"])
+def test_the_guard_keeps_every_pair_one_edit_apart_and_only_those(hamming: str | None) -> None:
     draw = random.Random(7)
     niks = ["5205014501900001", "5205010101010001", "520501450190001", "52050145019000012"]
     niks += ["".join(draw.choice("0123456789") for _ in range(16)) for _ in range(40)]
@@ -36,11 +38,11 @@ def test_the_guard_keeps_every_pair_one_edit_apart_and_only_those() -> None:
     connection = duckdb.connect()
     connection.execute("CREATE TABLE pairs (nik_l VARCHAR, nik_r VARCHAR)")
     connection.executemany("INSERT INTO pairs VALUES (?, ?)", pairs)
+    one_edit = _one_edit_apart("damerau_levenshtein", hamming)
     guarded, plain, disagreeing = connection.sql(
-        f"SELECT count(*) FILTER ({_one_edit_apart('damerau_levenshtein')}),"
+        f"SELECT count(*) FILTER ({one_edit}),"
         " count(*) FILTER (damerau_levenshtein(nik_l, nik_r) <= 1),"
-        f" count(*) FILTER (({_one_edit_apart('damerau_levenshtein')})"
-        " <> (damerau_levenshtein(nik_l, nik_r) <= 1)) FROM pairs"
+        f" count(*) FILTER (({one_edit}) <> (damerau_levenshtein(nik_l, nik_r) <= 1)) FROM pairs"
     ).fetchall()[0]
     assert disagreeing == 0
     assert guarded == plain > len(niks) * 40  # the one-edit pairs were there to be kept

@@ -134,22 +134,35 @@ def _null(*columns: str) -> dict[str, Any]:
 _ELSE = _level("ELSE", "lainnya")
 
 
-def _one_edit_apart(dl: str) -> str:
+def _one_edit_apart(dl: str, hamming: str | None = None) -> str:
     """SQL: the two NIKs are at most one edit apart (Damerau–Levenshtein <= 1).
 
-    The edit distance is the dearest part of scoring on both engines, and most
-    scored pairs share a serial (0001). The test before it is one every pair one
-    edit apart passes, so it changes no level, only how often the distance runs:
-    in two 16-digit NIKs a substitution or a transposition of neighbours leaves
-    the first eight digits equal, the last eight, or (at digits 8–9) the first
-    seven and the last seven.
+    The edit distance is the dearest part of scoring (DuckDB's takes about 2.5 µs a
+    pair), so a cheap test decides first and the distance runs only where it cannot.
+    Two 16-digit NIKs are one edit apart exactly when they differ in at most one digit,
+    or in two that are neighbours swapped: with the engine's ``hamming`` (DuckDB), the
+    distance runs only for NIKs two digits apart. Without it (Spark), the test before
+    the distance is one every pair one edit apart passes: a substitution or a
+    transposition of neighbours leaves the first eight digits equal, the last eight, or
+    (at digits 8–9) the first seven and the last seven. Either way no level changes.
+    A NIK of another length is measured by the distance alone.
     """
+    distance = f"{dl}(nik_l, nik_r) <= 1"
+    other_length = "length(nik_l) <> 16 OR length(nik_r) <> 16"
+    if hamming:
+        # CASE, not OR: it evaluates a branch only for the rows that reach it, and
+        # `hamming` refuses two strings of different lengths.
+        return (
+            f"CASE WHEN {other_length} THEN {distance}"
+            f" WHEN {hamming}(nik_l, nik_r) <= 1 THEN true"
+            f" WHEN {hamming}(nik_l, nik_r) = 2 THEN {distance} ELSE false END"
+        )
     halves = (
         "substr(nik_l, 1, 8) = substr(nik_r, 1, 8) OR substr(nik_l, 9, 8) = substr(nik_r, 9, 8)"
         " OR (substr(nik_l, 1, 7) = substr(nik_r, 1, 7)"
         " AND substr(nik_l, 10, 7) = substr(nik_r, 10, 7))"
     )
-    return f"(length(nik_l) <> 16 OR length(nik_r) <> 16 OR {halves}) AND {dl}(nik_l, nik_r) <= 1"
+    return f"({other_length} OR {halves}) AND {distance}"
 
 
 # Both rows' birth dates (and sexes) agree with their own NIK's birth code.
@@ -157,7 +170,8 @@ _BIRTH_FOLLOWS_NIK = "nik_has_birth_l AND nik_has_birth_r"
 
 
 def _nik(dialect: SplinkDialect) -> dict[str, Any]:
-    one_edit = _one_edit_apart(dialect.damerau_levenshtein_function_name)
+    hamming = "hamming" if dialect.sql_dialect_str == "duckdb" else None
+    one_edit = f"({_one_edit_apart(dialect.damerau_levenshtein_function_name, hamming)})"
     u = FIXED_NIK_U
     return {
         "output_column_name": "nik",
