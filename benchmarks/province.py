@@ -8,12 +8,14 @@ reused; each engine gets a fresh data home. Every stage runs as the `sinergi`
 command a user runs, in its own process; its peak memory is that of the whole
 process tree (the Spark JVM included), sampled from /proc. At the end the
 engines' registers and diagnoses are compared: persons, families and links
-must be the same, as the parity test asserts on the small regency.
+must be the same, as the parity test asserts on the small regency. Each engine's
+register also gets a digest, so that runs made on different days compare too.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import subprocess
@@ -21,6 +23,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 SINERGI = str(Path(sys.executable).with_name("sinergi"))
 PAGE_MIB = 4096 / 2**20
@@ -69,6 +72,7 @@ def main() -> None:
         total = sum(seconds for _, seconds, _, _ in rows)
         print(f"{'total':10} {total:9.1f} {records / total:10,.0f} "
               f"{max(peak for _, _, peak, _ in rows):9,.0f}")  # fmt: skip
+        print(f"register digest: {register_digest(home)}")
     if len(results) > 1:
         counts = list(results.values())
         print("\nsame counts on every engine:", all(c == counts[0] for c in counts))
@@ -78,7 +82,25 @@ def main() -> None:
 
 def same_register(homes: list[Path]) -> bool:
     """Whether the latest padanan runs of ``homes`` group the same records into the same
-    persons and families and give their links the same decisions.
+    persons and families and give their links the same decisions."""
+    first, *others = (_register(home) for home in homes)
+    return all(a.equals(b) for other in others for a, b in zip(first, other, strict=True))
+
+
+def register_digest(home: Path) -> str:
+    """A digest of what `same_register` compares, for runs that cannot share a machine's
+    disk (a ten-million run on each engine takes longer than one working session here).
+
+    Stable for one lock file: Polars' row hash may change between its versions.
+    """
+    digest = hashlib.sha256()
+    for table in _register(home):
+        digest.update(table.hash_rows(seed=0).to_numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def _register(home: Path) -> tuple[Any, Any]:
+    """The records labelled by person and family, and the links' decisions, in key order.
 
     Ids are names only, so each record is labelled by the smallest record key of its
     person and of its family, as the parity test compares them.
@@ -88,28 +110,22 @@ def same_register(homes: list[Path]) -> bool:
     from sinergi.lake.home import DataHome
     from sinergi.pipeline.link.run import latest_run
 
-    def register(home: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
-        folder = latest_run(DataHome(home))
-        assert folder is not None, f"no padanan run in {home}"
-        key = pl.col("record_key")
-        records = (
-            pl.scan_parquet(folder / "records.parquet")
-            .select(
-                key, key.min().over("pid").alias("person"), key.min().over("hid").alias("family")
-            )
-            .sort("record_key")
-            .collect()
-        )
-        links = (
-            pl.scan_parquet(folder / "links.parquet")
-            .select("record_key_l", "record_key_r", "status")
-            .sort("record_key_l", "record_key_r")
-            .collect()
-        )
-        return records, links
-
-    first, *others = (register(home) for home in homes)
-    return all(a.equals(b) for other in others for a, b in zip(first, other, strict=True))
+    folder = latest_run(DataHome(home))
+    assert folder is not None, f"no padanan run in {home}"
+    key = pl.col("record_key")
+    records = (
+        pl.scan_parquet(folder / "records.parquet")
+        .select(key, key.min().over("pid").alias("person"), key.min().over("hid").alias("family"))
+        .sort("record_key")
+        .collect()
+    )
+    links = (
+        pl.scan_parquet(folder / "links.parquet")
+        .select("record_key_l", "record_key_r", "status")
+        .sort("record_key_l", "record_key_r")
+        .collect()
+    )
+    return records, links
 
 
 def run(command: list[str]) -> tuple[float, float, str]:

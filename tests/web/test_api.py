@@ -13,17 +13,13 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
+from site_clients import api_client
 
 from sinergi.web import registry
 from sinergi.web.accounts.models import ApiToken
 from sinergi.web.audit.models import AuditEntry
 
 MakeUser = Callable[..., User]
-
-
-def _api(user: User) -> Client:
-    _token, key = ApiToken.issue(user, "tes")
-    return Client(headers={"authorization": f"Bearer {key}"})
 
 
 def _family_in(desa: str) -> str:
@@ -99,7 +95,7 @@ def test_village_operator_reads_own_desa_through_the_api_and_is_audited(
     make_user: MakeUser, desas: list[str]
 ) -> None:
     desa = desas[0]
-    api = _api(make_user("ops", "village", desa))
+    api = api_client(make_user("ops", "village", desa))
     listed = api.get(f"/api/wilayah/{desa}/tindak-lanjut")
     assert listed.status_code == 200
     rows = listed.json()["rows"]
@@ -117,7 +113,7 @@ def test_village_operator_cannot_read_another_village_through_any_api_call(
     make_user: MakeUser, desas: list[str]
 ) -> None:
     mine, other = desas[0], desas[1]
-    api = _api(make_user("ops", "village", mine))
+    api = api_client(make_user("ops", "village", mine))
     foreign_family = _family_in(other)
     kecamatan, regency = mine[:8], mine[:5]
     refused = {
@@ -157,22 +153,26 @@ def test_village_operator_cannot_read_another_village_through_any_api_call(
 
 def test_identifiers_are_masked_by_role_over_the_api(make_user: MakeUser, desas: list[str]) -> None:
     desa = desas[0]
-    masked = _api(make_user("tkpk", "tkpk", "52.05")).get(f"/api/wilayah/{desa}/tindak-lanjut")
-    clear = _api(make_user("ana", "analyst", "52.05")).get(f"/api/wilayah/{desa}/tindak-lanjut")
+    masked = api_client(make_user("tkpk", "tkpk", "52.05")).get(
+        f"/api/wilayah/{desa}/tindak-lanjut"
+    )
+    clear = api_client(make_user("ana", "analyst", "52.05")).get(
+        f"/api/wilayah/{desa}/tindak-lanjut"
+    )
     shown = [r["nik"] for r in clear.json()["rows"] if r["nik"]]
     hidden = [r["nik"] for r in masked.json()["rows"] if r["nik"]]
     assert shown and all(len(n) == 16 and n.isdigit() for n in shown)
     assert hidden and all("*" in n for n in hidden)
     assert not set(shown) & set(hidden) and shown[0] not in masked.content.decode()
     hid = masked.json()["rows"][0]["hid"]
-    members = _api(User.objects.get(username="tkpk")).get(f"/api/keluarga/{hid}").json()
+    members = api_client(User.objects.get(username="tkpk")).get(f"/api/keluarga/{hid}").json()
     assert all("*" in m["nik"] for m in members["members"] if m["nik"])
     entries = AuditEntry.objects.filter(what="api_desa_list", action="read")
     assert {(e.username, e.identifiers_shown) for e in entries} == {("tkpk", False), ("ana", True)}
 
 
 def test_regency_analyst_cannot_read_another_regency(make_user: MakeUser, desas: list[str]) -> None:
-    api = _api(make_user("bima", "analyst", "52.06"))  # Kabupaten Bima, next door to Dompu
+    api = api_client(make_user("bima", "analyst", "52.06"))  # Kabupaten Bima, next door to Dompu
     for url in (
         "/api/wilayah/52.05",
         "/api/wilayah/52.05/anak",
@@ -192,7 +192,7 @@ def test_regency_analyst_cannot_read_another_regency(make_user: MakeUser, desas:
 def test_lists_above_a_desa_need_a_search_and_page_through_the_area(
     make_user: MakeUser, desas: list[str]
 ) -> None:
-    api = _api(make_user("ana", "analyst", "52.05"))
+    api = api_client(make_user("ana", "analyst", "52.05"))
     assert api.get("/api/wilayah/52.05/tindak-lanjut").status_code == 403  # search first
     # A category filter alone is no search: it would page through the whole regency.
     assert api.get("/api/wilayah/52.05/tindak-lanjut?program=pkh&limit=2000").status_code == 403
@@ -210,7 +210,7 @@ def test_lists_above_a_desa_need_a_search_and_page_through_the_area(
 
 
 def test_aggregates_need_only_a_see_scope(make_user: MakeUser, desas: list[str]) -> None:
-    api = _api(make_user("prov", "province", "52"))
+    api = api_client(make_user("prov", "province", "52"))
     area = api.get("/api/wilayah/52.05").json()
     assert area["area_code"] == "52.05" and area["families"] > 0
     assert {p["program"] for p in area["programs"]} >= {"pkh", "pbi"}
@@ -231,7 +231,7 @@ def test_nan_in_the_lake_comes_out_as_null(
     monkeypatch.setattr(registry, "area", lambda code: row)
     pockets = registry.pockets("52.05").with_columns(composite=pl.lit(float("nan")))
     monkeypatch.setattr(registry, "pockets", lambda code: pockets)
-    api = _api(make_user("ana", "analyst", "52.05"))
+    api = api_client(make_user("ana", "analyst", "52.05"))
     area = api.get("/api/wilayah/52.05")
     assert area.status_code == 200 and b"NaN" not in area.content
     assert {p["program"]: p["coverage"] for p in area.json()["programs"]}["pkh"] is None
@@ -241,7 +241,7 @@ def test_nan_in_the_lake_comes_out_as_null(
 
 def test_no_diagnosis_yet_is_a_404(make_user: MakeUser, settings: Any, tmp_path: Path) -> None:
     settings.HOME = tmp_path
-    api = _api(make_user("ana", "analyst", "52.05"))
+    api = api_client(make_user("ana", "analyst", "52.05"))
     for url in ("/api/wilayah/52.05", "/api/wilayah/52.05/tindak-lanjut?program=pkh"):
         response = api.get(url)
         assert response.status_code == 404 and "diagnose" in response.json()["detail"]
@@ -263,7 +263,7 @@ def test_the_schema_is_published_and_any_docs_page_loads_nothing_from_elsewhere(
 
 
 def test_unknown_api_paths_answer_json(make_user: MakeUser) -> None:
-    api = _api(make_user("ana", "analyst", "52.05"))
+    api = api_client(make_user("ana", "analyst", "52.05"))
     for url in ("/api/tidak-ada", "/api/wilayah/52.05/tidak-ada", "/api/"):
         response = api.get(url)
         assert response.status_code == 404, url

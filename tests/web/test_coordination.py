@@ -16,9 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.utils import timezone
+from site_clients import api_client, signed_in
 
 from sinergi.domain import wilayah
-from sinergi.web.accounts.models import ApiToken
 from sinergi.web.audit.models import AuditEntry
 from sinergi.web.coordination import reads, rules
 from sinergi.web.coordination.actions import PROPOSED_WORKING_GROUPS
@@ -38,12 +38,6 @@ MakeUser = Callable[..., User]
 REGENCY = "52.05"
 TODAY = timezone.localdate()
 YEAR = TODAY.year
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _analyst(make_user: MakeUser, name: str = "ana") -> User:
@@ -83,11 +77,6 @@ def _follow_up(meeting: Meeting, opd: str, due: date, status: str = "belum") -> 
     if status != "belum":
         FollowUpUpdate.objects.create(follow_up=found, status=status, by_name="tes")
     return found
-
-
-def _api(user: User) -> Client:
-    _token, key = ApiToken.issue(user, "tes")
-    return Client(headers={"authorization": f"Bearer {key}"})
 
 
 def _report(client: Client, follow_up: FollowUp, **fields: str) -> Any:
@@ -157,8 +146,8 @@ def test_province_compliance_counts_each_regency_by_calendar_year(make_user: Mak
 
     # when
     rows = {r.area_code: r for r in reads.province_compliance(wilayah.get("52"), 2025)}
-    page = _client(viewer).get("/koordinasi/52/kepatuhan/2025/")
-    answer = _api(viewer).get("/api/koordinasi/52/kepatuhan/2025")
+    page = signed_in(viewer).get("/koordinasi/52/kepatuhan/2025/")
+    answer = api_client(viewer).get("/api/koordinasi/52/kepatuhan/2025")
 
     # then
     expected = {a.code for a in wilayah.children("52")}
@@ -181,7 +170,7 @@ def test_regency_page_shows_the_count_against_the_minimum(make_user: MakeUser) -
     _meeting(date(YEAR, 1, 2))
     _meeting(date(YEAR, 1, 3), "batal")
     _meeting(date(YEAR - 1, 12, 31))
-    page = _client(_analyst(make_user)).get("/koordinasi/52.05/")
+    page = signed_in(_analyst(make_user)).get("/koordinasi/52.05/")
     assert page.status_code == 200
     text = page.content.decode()
     assert "2 dari minimal 3 rakor" in text and "kurang 1 rakor" in text
@@ -190,7 +179,7 @@ def test_regency_page_shows_the_count_against_the_minimum(make_user: MakeUser) -
 
 def test_the_coordination_pages_speak_english_on_request(make_user: MakeUser) -> None:
     held = _meeting(TODAY, "batal")
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     client.post("/i18n/setlang/", {"language": "en"})
     area = client.get("/koordinasi/52.05/").content.decode()
     assert "TKPK coordination" in area and "0 of at least 3 meetings" in area
@@ -201,8 +190,8 @@ def test_the_coordination_pages_speak_english_on_request(make_user: MakeUser) ->
 
 def test_a_regency_user_cannot_read_the_province_table(make_user: MakeUser) -> None:
     analyst = _analyst(make_user)
-    assert _client(analyst).get("/koordinasi/52/kepatuhan/2025/").status_code == 403
-    assert _api(analyst).get("/api/koordinasi/52/kepatuhan/2025").status_code == 403
+    assert signed_in(analyst).get("/koordinasi/52/kepatuhan/2025/").status_code == 403
+    assert api_client(analyst).get("/api/koordinasi/52/kepatuhan/2025").status_code == 403
     denied = AuditEntry.objects.filter(username="ana", action="denied", area="52")
     assert denied.count() == 2
 
@@ -216,11 +205,13 @@ def test_overdue_follow_ups_exclude_done_and_due_today(make_user: MakeUser) -> N
     _follow_up(held, "Dinas Sosial", TODAY)  # due today: not yet
     _follow_up(held, "Dinas Kesehatan", TODAY - timedelta(days=30), "selesai")
     assert list(reads.overdue([REGENCY], TODAY)) == [late]
-    answer = _api(_analyst(make_user)).get("/api/koordinasi/52.05/tindak-lanjut?lewat_tenggat=true")
+    answer = api_client(_analyst(make_user)).get(
+        "/api/koordinasi/52.05/tindak-lanjut?lewat_tenggat=true"
+    )
     assert answer.status_code == 200
     assert [row["id"] for row in answer.json()] == [late.pk]
     assert answer.json()[0]["overdue"] is True
-    every = _api(make_user("tk", "tkpk", REGENCY)).get("/api/koordinasi/52.05/tindak-lanjut")
+    every = api_client(make_user("tk", "tkpk", REGENCY)).get("/api/koordinasi/52.05/tindak-lanjut")
     assert len(every.json()) == 3
 
 
@@ -233,7 +224,7 @@ def test_a_rakor_takes_up_the_follow_ups_overdue_on_its_day(make_user: MakeUser)
     coming = _meeting(TODAY + timedelta(days=7), "direncanakan", title="Rakor III")
 
     # then: the coming rakor takes up what is overdue now
-    page = _client(make_user("tk", "tkpk", REGENCY)).get(f"/koordinasi/rakor/{coming.pk}/")
+    page = signed_in(make_user("tk", "tkpk", REGENCY)).get(f"/koordinasi/rakor/{coming.pk}/")
     carried = page.content.decode().split('id="lewat-tenggat"')[1].split("</section>")[0]
     assert "Tindak lanjut yang lewat tenggat" in page.content.decode()
     assert f"/koordinasi/tindak-lanjut/{late.pk}/" in carried
@@ -251,7 +242,7 @@ def test_opd_officer_reports_on_their_own_follow_up_only(make_user: MakeUser) ->
     held = _meeting(TODAY - timedelta(days=30))
     own = _follow_up(held, "Dinas Sosial", TODAY + timedelta(days=30))
     other = _follow_up(held, "Dinas Kesehatan", TODAY + timedelta(days=30))
-    client = _client(_officer(make_user, "dinsos", "Dinas Sosial"))
+    client = signed_in(_officer(make_user, "dinsos", "Dinas Sosial"))
 
     # own: done, with evidence
     done = _report(client, own, status="selesai", evidence="Surat No. 460/12", note="Tuntas")
@@ -288,7 +279,7 @@ def test_the_api_applies_the_same_follow_up_rules(make_user: MakeUser) -> None:
     held = _meeting(TODAY - timedelta(days=30))
     own = _follow_up(held, "Dinas Sosial", TODAY - timedelta(days=1))
     other = _follow_up(held, "Dinas Kesehatan", TODAY + timedelta(days=1))
-    api = _api(_officer(make_user, "dinsos", "Dinas Sosial"))
+    api = api_client(_officer(make_user, "dinsos", "Dinas Sosial"))
 
     def post(found: FollowUp, body: dict[str, Any]) -> Any:
         url = f"/api/koordinasi/tindak-lanjut/{found.pk}"
@@ -314,7 +305,7 @@ def test_the_api_applies_the_same_follow_up_rules(make_user: MakeUser) -> None:
 def test_done_needs_evidence_and_nothing_changes_without_it(make_user: MakeUser) -> None:
     held = _meeting(TODAY - timedelta(days=30))
     own = _follow_up(held, "Dinas Sosial", TODAY + timedelta(days=5))
-    client = _client(_officer(make_user, "dinsos", "Dinas Sosial"))
+    client = signed_in(_officer(make_user, "dinsos", "Dinas Sosial"))
     response = _report(client, own, status="selesai", evidence="  ")
     assert response.status_code == 400
     assert "wajib disertai bukti" in response.content.decode()
@@ -328,7 +319,7 @@ def test_done_needs_evidence_and_nothing_changes_without_it(make_user: MakeUser)
 
 def test_tkpk_member_reads_but_cannot_create_a_rakor(make_user: MakeUser) -> None:
     held = _meeting(TODAY - timedelta(days=3))
-    client = _client(make_user("tk", "tkpk", REGENCY))
+    client = signed_in(make_user("tk", "tkpk", REGENCY))
     area = client.get("/koordinasi/52.05/")
     assert area.status_code == 200 and "Rakor baru" not in area.content.decode()
     page = client.get(f"/koordinasi/rakor/{held.pk}/")
@@ -352,11 +343,12 @@ def test_tkpk_member_reads_but_cannot_create_a_rakor(make_user: MakeUser) -> Non
 def test_nobody_outside_the_area_reads_its_coordination(make_user: MakeUser) -> None:
     held = _meeting(TODAY - timedelta(days=3))
     outsider = make_user("bima", "analyst", "52.06", edit="52.06")
-    client = _client(outsider)
+    client = signed_in(outsider)
     assert client.get("/koordinasi/52.05/").status_code == 403
     assert client.get(f"/koordinasi/rakor/{held.pk}/").status_code == 403
     assert (
-        _api(outsider).get(f"/api/koordinasi/52.05/rakor?tahun={held.date.year}").status_code == 403
+        api_client(outsider).get(f"/api/koordinasi/52.05/rakor?tahun={held.date.year}").status_code
+        == 403
     )
     assert client.get("/koordinasi/52.05.01/").status_code == 404  # no TKPK at a kecamatan
     assert client.get("/koordinasi/rakor/9999999999999999999999/").status_code == 404
@@ -366,17 +358,19 @@ def test_nobody_outside_the_area_reads_its_coordination(make_user: MakeUser) -> 
 def test_the_coordination_link_leads_each_role_to_its_tkpk(
     make_user: MakeUser, desas: list[str]
 ) -> None:
-    assert _client(make_user("prov", "province", "52")).get("/koordinasi/").url == "/koordinasi/52/"
-    assert _client(make_user("adm", "admin", "")).get("/koordinasi/").url == "/koordinasi/52.05/"
-    below = _client(make_user("ops", "village", desas[0], edit=desas[0])).get("/koordinasi/")
+    assert (
+        signed_in(make_user("prov", "province", "52")).get("/koordinasi/").url == "/koordinasi/52/"
+    )
+    assert signed_in(make_user("adm", "admin", "")).get("/koordinasi/").url == "/koordinasi/52.05/"
+    below = signed_in(make_user("ops", "village", desas[0], edit=desas[0])).get("/koordinasi/")
     assert below.status_code == 403
     assert "wilayah Anda tidak mencakup satu pun" in below.content.decode()
-    province = _client(make_user("prov2", "province", "52")).get("/koordinasi/52/")
+    province = signed_in(make_user("prov2", "province", "52")).get("/koordinasi/52/")
     assert province.status_code == 200 and "/koordinasi/52/kepatuhan/" in province.content.decode()
 
 
 def test_analyst_plans_a_rakor_with_clear_errors_first(make_user: MakeUser) -> None:
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     assert client.get("/koordinasi/").url == "/koordinasi/52.05/"
     data = {
         "title": "Rakor TKPK I",
@@ -441,7 +435,7 @@ def test_analyst_plans_a_rakor_with_clear_errors_first(make_user: MakeUser) -> N
 def test_attendance_waits_for_the_day_and_a_cancelled_rakor_decides_nothing(
     make_user: MakeUser,
 ) -> None:
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     coming = _meeting(TODAY + timedelta(days=5), "direncanakan")
     Invitee.objects.create(meeting=coming, name="A")
     early = client.post(f"/koordinasi/rakor/{coming.pk}/kehadiran/", {"hadir": []})
@@ -464,7 +458,7 @@ def test_attendance_waits_for_the_day_and_a_cancelled_rakor_decides_nothing(
 def test_follow_up_history_is_append_only(make_user: MakeUser) -> None:
     held = _meeting(TODAY - timedelta(days=30))
     found = _follow_up(held, "Dinas Sosial", TODAY + timedelta(days=5))
-    client = _client(_officer(make_user, "dinsos", "Dinas Sosial"))
+    client = signed_in(_officer(make_user, "dinsos", "Dinas Sosial"))
     _report(client, found, status="proses", note="Mulai")
     _report(client, found, status="selesai", evidence="BA serah terima")
     _report(client, found, status="proses", note="Dibuka lagi: data kurang")
@@ -493,7 +487,7 @@ def test_follow_up_history_is_append_only(make_user: MakeUser) -> None:
 
 
 def test_a_new_decree_keeps_the_old_one_as_history(make_user: MakeUser) -> None:
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     first = {"number": "188.45/10/2024", "signed_on": "2024-02-01", "title": "Keputusan Bupati"}
     assert client.post("/koordinasi/52.05/sk/baru/", first).status_code == 302
     old = Decree.objects.get()
@@ -549,7 +543,7 @@ def test_a_material_is_kept_byte_for_byte(
     settings.HOME = tmp_path
     held = _meeting(TODAY)
     content = bytes(range(256)) * 40 + b"\r\n\x00akhir"
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     upload = SimpleUploadedFile("Paparan Bappeda (final).pdf", content)
     response = client.post(f"/koordinasi/rakor/{held.pk}/bahan/", {"berkas": upload})
     assert response.status_code == 302
@@ -562,9 +556,9 @@ def test_a_material_is_kept_byte_for_byte(
     download = client.get(f"/koordinasi/bahan/{material.pk}/")
     assert b"".join(download.streaming_content) == content
     assert "Paparan Bappeda (final).pdf" in download["Content-Disposition"]
-    reader = _client(make_user("tk", "tkpk", REGENCY))
+    reader = signed_in(make_user("tk", "tkpk", REGENCY))
     assert reader.get(f"/koordinasi/bahan/{material.pk}/").status_code == 200
-    outsider = _client(make_user("bima", "tkpk", "52.06"))
+    outsider = signed_in(make_user("bima", "tkpk", "52.06"))
     assert outsider.get(f"/koordinasi/bahan/{material.pk}/").status_code == 403
 
 
@@ -574,7 +568,7 @@ def test_an_oversize_material_is_refused_with_its_limit(
     settings.HOME = tmp_path
     settings.COORDINATION_MATERIAL_MAX_BYTES = 1024 * 1024
     held = _meeting(TODAY)
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     big = SimpleUploadedFile("rekaman.pdf", b"x" * (1024 * 1024 + 1))
     response = client.post(f"/koordinasi/rakor/{held.pk}/bahan/", {"berkas": big})
     assert response.status_code == 400
@@ -628,7 +622,7 @@ def test_the_api_lists_a_years_rakor_with_decisions_and_follow_ups(make_user: Ma
     held = _meeting(date(2025, 6, 17), minutes="Notulen")
     _follow_up(held, "Dinas Sosial", date(2025, 7, 31), "selesai")
     _meeting(date(2024, 6, 17))
-    api = _api(make_user("tk", "tkpk", REGENCY))
+    api = api_client(make_user("tk", "tkpk", REGENCY))
     answer = api.get("/api/koordinasi/52.05/rakor?tahun=2025")
     assert answer.status_code == 200
     (meeting,) = answer.json()

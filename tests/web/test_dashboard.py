@@ -10,19 +10,13 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
+from site_clients import signed_in
 
 from sinergi.web import registry
 from sinergi.web.pages.figures import MAP_COLOURS
 from sinergi.web.pages.plotly_css import GLOBAL_ID, element_ids
 
 MakeUser = Callable[..., User]
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _figure(page: str, chart_id: str) -> dict:
@@ -32,7 +26,7 @@ def _figure(page: str, chart_id: str) -> dict:
 
 
 def test_dashboard_charts_show_the_diagnosis_figures(make_user: MakeUser) -> None:
-    page = _client(make_user("ana", "analyst", "52.05")).get("/wilayah/52.05/").content.decode()
+    page = signed_in(make_user("ana", "analyst", "52.05")).get("/wilayah/52.05/").content.decode()
     area = registry.area("52.05")
     assert area is not None
     programs = _figure(page, "chart-programs")
@@ -53,7 +47,7 @@ def test_dashboard_charts_show_the_diagnosis_figures(make_user: MakeUser) -> Non
 def test_plotly_bundle_and_its_stylesheet_are_served_from_the_package(
     make_user: MakeUser,
 ) -> None:
-    client = _client(make_user("ana", "analyst", "52.05"))
+    client = signed_in(make_user("ana", "analyst", "52.05"))
     bundle = client.get("/static/plotly/plotly.min.js")
     assert bundle.status_code == 200
     css = client.get("/grafik/plotly.css")
@@ -70,7 +64,7 @@ def test_plotly_bundle_and_its_stylesheet_are_served_from_the_package(
 
 
 def test_ranked_grid_colours_the_worst_area_darkest(make_user: MakeUser) -> None:
-    response = _client(make_user("ana", "analyst", "52.05")).get("/wilayah/52.05/")
+    response = signed_in(make_user("ana", "analyst", "52.05")).get("/wilayah/52.05/")
     grid = response.context["grid"]
     shares = [c["extreme_poor_share"] for c in grid]
     assert shares == sorted(shares, reverse=True)
@@ -111,7 +105,7 @@ def _squares(codes: list[str]) -> dict:
 def test_choropleth_appears_when_boundaries_are_loaded(
     make_user: MakeUser, boundaries: Path
 ) -> None:
-    client = _client(make_user("ana", "analyst", "52.05"))
+    client = signed_in(make_user("ana", "analyst", "52.05"))
     assert "chart-map" not in client.get("/wilayah/52.05/").content.decode()
     children = registry.children("52.05").sort("area_code")
     codes = children["area_code"].to_list()
@@ -132,7 +126,7 @@ def test_a_broken_boundary_file_costs_the_map_not_the_page(
     make_user: MakeUser, boundaries: Path
 ) -> None:
     (boundaries / "rusak.geojson").write_text('{"type": "FeatureCollection", "feat', "utf-8")
-    response = _client(make_user("ana", "analyst", "52.05")).get("/wilayah/52.05/")
+    response = signed_in(make_user("ana", "analyst", "52.05")).get("/wilayah/52.05/")
     assert response.status_code == 200
     page = response.content.decode()
     assert "chart-map" not in page and "heat-grid" in page
@@ -145,7 +139,7 @@ def test_family_page_shows_the_padanan_evidence_masked_by_role(
     hid = str(rows.filter(rows["area_code"] == desas[0])["hid"][0])
     records = registry.source_records(hid).collect()
     assert records.height >= 1
-    analyst = _client(make_user("ana", "analyst", "52.05")).get(f"/keluarga/{hid}/")
+    analyst = signed_in(make_user("ana", "analyst", "52.05")).get(f"/keluarga/{hid}/")
     shown = analyst.context["records"]
     assert {r["record_key"] for r in shown} == set(records["record_key"])
     page = analyst.content.decode()
@@ -154,22 +148,22 @@ def test_family_page_shows_the_padanan_evidence_masked_by_role(
     assert statuses and not statuses & {"served", "exclusion", "inclusion", "unregistered"}
     full = next(r["nik"] for r in shown if r["nik"])
     assert full in analyst.content.decode()
-    member = _client(make_user("tia", "tkpk", "52.05")).get(f"/keluarga/{hid}/")
+    member = signed_in(make_user("tia", "tkpk", "52.05")).get(f"/keluarga/{hid}/")
     masked = {r["record_key"]: r["nik"] for r in member.context["records"]}
     assert all(nik is None or "*" in nik for nik in masked.values())
     assert full not in member.content.decode()
 
 
 def test_menu_offers_only_what_the_role_allows(make_user: MakeUser) -> None:
-    analyst = _client(make_user("ana", "analyst", "52.05")).get("/wilayah/52.05/")
-    member = _client(make_user("tia", "tkpk", "52.05")).get("/wilayah/52.05/")
+    analyst = signed_in(make_user("ana", "analyst", "52.05")).get("/wilayah/52.05/")
+    member = signed_in(make_user("tia", "tkpk", "52.05")).get("/wilayah/52.05/")
     for link in ("/padanan/tinjauan/", "/unggah/", "/verval/"):
         assert f'href="{link}"' in analyst.content.decode()
         assert f'href="{link}"' not in member.content.decode()
 
 
 def test_the_province_page_sums_its_diagnosed_regencies(make_user: MakeUser) -> None:
-    client = _client(make_user("prov", "province", "52"))
+    client = signed_in(make_user("prov", "province", "52"))
     response = client.get("/wilayah/52/")
     assert response.status_code == 200
     regency = registry.area("52.05")
@@ -187,12 +181,12 @@ def test_the_province_page_sums_its_diagnosed_regencies(make_user: MakeUser) -> 
     # The breadcrumb of a regency page leads there; another province stays closed.
     assert 'href="/wilayah/52/"' in client.get("/wilayah/52.05/").content.decode()
     assert client.get("/wilayah/53/").status_code == 403
-    analyst = _client(make_user("ntt", "analyst", "53"))
+    analyst = signed_in(make_user("ntt", "analyst", "53"))
     assert analyst.get("/wilayah/53/").status_code == 404  # nothing diagnosed there
 
 
 def test_program_figures_say_they_count_families(make_user: MakeUser) -> None:
-    response = _client(make_user("ana", "analyst", "52.05")).get("/wilayah/52.05/")
+    response = signed_in(make_user("ana", "analyst", "52.05")).get("/wilayah/52.05/")
     units = {p["code"]: str(p["unit"]) for p in response.context["programs"]}
     assert units["pkh"] == "keluarga"
     assert all("perorangan" in units[p] for p in ("pip", "pbi", "bpjs_tk"))

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from site_clients import signed_in
 
 from sinergi.web.accounts.models import Assignment, Role
 from sinergi.web.audit.models import AuditEntry
@@ -50,12 +50,6 @@ def compiler(make_user: MakeUser) -> User:
     user = User.objects.create_user("dedi")
     Assignment.objects.create(user=user, role=role, see_scope=REGENCY)
     return user
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _analyst(make_user: MakeUser, name: str = "ana", area: str = REGENCY) -> User:
@@ -101,8 +95,8 @@ def test_the_form_is_shown_to_an_analyst_and_refused_to_a_tkpk_member(
 ) -> None:
     """An analyst gets the form for their regency; a TKPK member, who has no report, a 403."""
     # given
-    analyst = _client(_analyst(make_user))
-    member = _client(make_user("tono", "tkpk", REGENCY))
+    analyst = signed_in(_analyst(make_user))
+    member = signed_in(make_user("tono", "tkpk", REGENCY))
     # when
     page = analyst.get("/dokumen/")
     refused = member.get("/dokumen/")
@@ -123,7 +117,7 @@ def test_a_province_analyst_chooses_the_province_or_one_of_its_regencies(
 ) -> None:
     """A province scope offers the province first, then each regency; never a kecamatan."""
     # given
-    client = _client(make_user("pia", "analyst", "52"))
+    client = signed_in(make_user("pia", "analyst", "52"))
     # when
     html = client.get("/dokumen/").content.decode()
     # then
@@ -136,7 +130,7 @@ def test_a_province_analyst_chooses_the_province_or_one_of_its_regencies(
 def test_an_analyst_of_a_kecamatan_has_no_tkpk_to_make_documents_for(
     make_user: MakeUser,
 ) -> None:
-    response = _client(make_user("kiki", "analyst", "52.05.01")).get("/dokumen/")
+    response = signed_in(make_user("kiki", "analyst", "52.05.01")).get("/dokumen/")
     assert response.status_code == 403
     assert "wilayah Anda tidak mencakup satu pun" in response.content.decode()
 
@@ -146,7 +140,7 @@ def test_a_request_is_queued_made_and_its_files_listed_and_downloaded(
 ) -> None:
     """Posting creates a queued run and its task; made, the run lists its files to download."""
     # given
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     meeting = _meeting(5)
     # when
     response = client.post("/dokumen/", _request(dokumen="notulen", rakor=str(meeting.pk)))
@@ -192,7 +186,7 @@ def test_the_run_page_shows_files_sizes_and_sources(make_user: MakeUser, home: P
     # given
     run = _finished_run(home, {"a.docx": b"x" * 12345})
     # when
-    html = _client(_analyst(make_user)).get(f"/dokumen/{run.pk}/").content.decode()
+    html = signed_in(_analyst(make_user)).get(f"/dokumen/{run.pk}/").content.decode()
     # then
     assert "<td>12.345</td>" in html
     assert hashlib.sha256(b"x" * 12345).hexdigest()[:12] + "…" in html
@@ -204,7 +198,7 @@ def test_the_run_page_shows_files_sizes_and_sources(make_user: MakeUser, home: P
 def test_a_notulen_names_one_rakor_of_the_area_and_year(make_user: MakeUser, home: Path) -> None:
     """The rakor choice lists the area's meetings of the year; one of another year is refused."""
     # given
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     this_year, last_year = _meeting(5), _meeting(6, year=YEAR - 1)
     # when
     page = client.get("/dokumen/").content.decode()
@@ -226,7 +220,7 @@ def test_a_rakor_is_ignored_for_a_yearly_document_and_names_only_go_with_lp2kd(
     make_user: MakeUser, home: Path
 ) -> None:
     # given
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     meeting = _meeting(5)
     # when
     client.post("/dokumen/", _request(dokumen="rat", rakor=str(meeting.pk), nama="on"))
@@ -242,7 +236,7 @@ def test_the_names_annex_is_not_offered_and_refused_without_export(
 ) -> None:
     """A role without export is not offered the annex; posting it anyway is a 403, audited."""
     # given
-    client = _client(compiler)
+    client = signed_in(compiler)
     # when
     page = client.get("/dokumen/")
     response = client.post("/dokumen/", _request(dokumen="lp2kd", nama="on"))
@@ -268,7 +262,7 @@ def test_another_regencys_user_can_neither_see_nor_download_a_run(
     """Outside the see scope a run is a 404, like one that does not exist, and unlisted."""
     # given
     run = _finished_run(home, {"a.docx": b"abc"})
-    client = _client(_analyst(make_user, "beni", OTHER_REGENCY))
+    client = signed_in(_analyst(make_user, "beni", OTHER_REGENCY))
     # when
     pages = [
         client.get(f"/dokumen/{run.pk}/"),
@@ -284,7 +278,7 @@ def test_another_regencys_user_can_neither_see_nor_download_a_run(
     assert not AuditEntry.objects.exists()
     assert (
         f'href="/dokumen/{run.pk}/"'
-        in _client(_analyst(make_user)).get("/dokumen/").content.decode()
+        in signed_in(_analyst(make_user)).get("/dokumen/").content.decode()
     )
 
 
@@ -294,7 +288,7 @@ def test_only_a_role_that_may_export_people_downloads_the_names_file(
     """The names-and-addresses file needs see_people and export; each try is audited."""
     # given
     run = _finished_run(home, {"a.docx": b"abc", NAMES_FILE: b"PK names"}, names=True)
-    writer, analyst = _client(compiler), _client(_analyst(make_user))
+    writer, analyst = signed_in(compiler), signed_in(_analyst(make_user))
     # when
     page = writer.get(f"/dokumen/{run.pk}/").content.decode()
     refused = writer.get(f"/dokumen/{run.pk}/berkas/{NAMES_FILE}/")
@@ -325,7 +319,7 @@ def test_an_annex_with_whole_niks_is_only_for_those_who_may_see_them(
     masked = _finished_run(
         home, {NAMES_FILE: b"PK masked"}, names=True, summary={"names_identifiers": False}
     )
-    officer = _client(make_user("opd1", "opd", REGENCY, opd="dinsos"))
+    officer = signed_in(make_user("opd1", "opd", REGENCY, opd="dinsos"))
     # when
     page = officer.get(f"/dokumen/{whole.pk}/").content.decode()
     refused = officer.get(f"/dokumen/{whole.pk}/berkas/{NAMES_FILE}/")
@@ -365,7 +359,7 @@ def test_a_file_the_run_does_not_list_or_an_unfinished_run_gives_404(
     queued = DocumentRun.objects.create(
         username="ana", scope=REGENCY, kind="rat", year=YEAR, folder=done.folder, files=done.files
     )
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     # when
     responses = [
         client.get(f"/dokumen/{done.pk}/berkas/other.docx/"),
@@ -379,7 +373,7 @@ def test_a_file_the_run_does_not_list_or_an_unfinished_run_gives_404(
 
 def test_the_documents_page_follows_the_english_switch(make_user: MakeUser) -> None:
     # given
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     client.post("/i18n/setlang/", {"language": "en"})
     # when
     html = client.get("/dokumen/").content.decode()

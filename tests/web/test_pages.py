@@ -8,17 +8,12 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
+from site_clients import signed_in
 
 from sinergi.web import registry
 from sinergi.web.pages import views
 
 MakeUser = Callable[..., User]
-
-
-def _signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_sign_in_lands_on_the_users_own_area(make_user: MakeUser) -> None:
@@ -90,7 +85,7 @@ def test_desa_list_pages_through_every_row_in_name_order(
     make_user: MakeUser, desas: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(views, "PAGE_SIZE", 7)  # a desa of the small regency, several pages
-    client = _signed_in(make_user("ana", "analyst", "52.05"))
+    client = signed_in(make_user("ana", "analyst", "52.05"))
     desa = desas[0]
     expected = registry.follow_up("exclusion", area=desa).collect()
     assert expected.height > views.PAGE_SIZE, "the test needs more than one page"
@@ -112,7 +107,7 @@ def test_desa_list_pages_through_every_row_in_name_order(
 def test_a_page_number_that_is_not_one_gives_the_first_page(
     make_user: MakeUser, desas: list[str]
 ) -> None:
-    client = _signed_in(make_user("ana", "analyst", "52.05"))
+    client = signed_in(make_user("ana", "analyst", "52.05"))
     first = client.get(f"/wilayah/{desas[0]}/tindak-lanjut/").context["rows"]
     for asked in ("0", "-1", "dua", "1e9", "99999999999"):
         response = client.get(f"/wilayah/{desas[0]}/tindak-lanjut/?halaman={asked}")
@@ -122,7 +117,7 @@ def test_a_page_number_that_is_not_one_gives_the_first_page(
 def test_a_province_viewer_lands_on_the_diagnosed_regency_of_the_province(
     make_user: MakeUser,
 ) -> None:
-    client = _signed_in(make_user("prov", "province", "52"))
+    client = signed_in(make_user("prov", "province", "52"))
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == "/wilayah/52.05/"
     assert client.get(response["Location"]).status_code == 200

@@ -17,9 +17,9 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from site_clients import api_client, signed_in
 
 from sinergi.reports.rat_matrix import RatRow, write_rat
-from sinergi.web.accounts.models import ApiToken
 from sinergi.web.audit.models import AuditEntry
 from sinergi.web.plans import reads, transfer
 from sinergi.web.plans.demo import seed_demo_plan
@@ -38,12 +38,6 @@ MakeUser = Callable[..., User]
 AREA, YEAR = "52.05", 2025
 PAGE = f"/rencana/{AREA}/{YEAR}/"
 SOSIAL, DIKDIK = "Dinas Sosial", "Dinas Pendidikan"
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _analyst(make_user: MakeUser, name: str = "ana") -> User:
@@ -110,14 +104,13 @@ def _form(opd: Opd, **fields: Any) -> dict[str, Any]:
 
 
 def _api_post(user: User, path: str, body: dict[str, Any]) -> Any:
-    _token, key = ApiToken.issue(user, "tes")
-    client = Client(headers={"authorization": f"Bearer {key}"})
-    return client.post(f"/api/rencana{path}", json.dumps(body), content_type="application/json")
+    return api_client(user).post(
+        f"/api/rencana{path}", json.dumps(body), content_type="application/json"
+    )
 
 
 def _api_get(user: User, path: str) -> Any:
-    _token, key = ApiToken.issue(user, "tes")
-    return Client(headers={"authorization": f"Bearer {key}"}).get(f"/api/rencana{path}")
+    return api_client(user).get(f"/api/rencana{path}")
 
 
 def _snapshot(version: PlanVersion) -> list[dict[str, Any]]:
@@ -136,22 +129,22 @@ def test_secretariat_creates_the_years_plan_and_an_officer_adds_a_line_of_own_op
     # given: no plan yet
     analyst, officer = _analyst(make_user), _officer(make_user)
     _opd(SOSIAL)
-    start = _client(officer).get("/rencana/")
+    start = signed_in(officer).get("/rencana/")
     assert start.status_code == 302
     assert start["Location"] == f"/rencana/{AREA}/{timezone.localdate().year}/"
-    empty = _client(officer).get(PAGE).content.decode()
+    empty = signed_in(officer).get(PAGE).content.decode()
     assert "Belum ada rencana aksi tahun 2025" in empty and "Buat rencana aksi" not in empty
-    refused = _client(officer).post(PAGE + "buat/")
+    refused = signed_in(officer).post(PAGE + "buat/")
     assert refused.status_code == 403 and not Plan.objects.exists()
 
     # when: the secretariat creates it and the officer adds a line
-    created = _client(analyst).post(PAGE + "buat/")
+    created = signed_in(analyst).post(PAGE + "buat/")
     assert created.status_code == 302
     plan = Plan.objects.get()
     assert plan.current.number == 1 and plan.current.status == Status.DRAFT
-    form_page = _client(officer).get(PAGE + "baris/baru/").content.decode()
+    form_page = signed_in(officer).get(PAGE + "baris/baru/").content.decode()
     assert f'<option value="{_opd(SOSIAL).pk}"' in form_page and 'style="' not in form_page
-    added = _client(officer).post(PAGE + "baris/baru/", _form(_opd(SOSIAL)))
+    added = signed_in(officer).post(PAGE + "baris/baru/", _form(_opd(SOSIAL)))
 
     # then
     assert added.status_code == 302, added.content.decode()
@@ -161,14 +154,14 @@ def test_secretariat_creates_the_years_plan_and_an_officer_adds_a_line_of_own_op
     )  # fmt: skip
     entry = AuditEntry.objects.get(username="sosial", action="write", what="plan_line")
     assert entry.filters["opd"] == SOSIAL and entry.filters["baris"] == str(line.key)
-    shown = _client(officer).get(PAGE).content.decode()
+    shown = signed_in(officer).get(PAGE).content.decode()
     assert "Santunan lansia tunggal" in shown and "250.000.000" in shown
     assert 'style="' not in shown
 
 
 def test_the_line_form_names_each_bad_field_in_indonesian(make_user: MakeUser) -> None:
     plan = _plan()
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     bad = _form(
         _opd(SOSIAL),
         budget="-5",
@@ -201,7 +194,7 @@ def test_an_officer_cannot_touch_another_opds_line_on_the_page_or_the_api(
     theirs = _line(plan.current, _opd(DIKDIK), sub_kegiatan="Seragam sekolah")
     before = _snapshot(plan.current)
     officer = _officer(make_user)
-    client = _client(officer)
+    client = signed_in(officer)
     line = f"{PAGE}baris/{theirs.key}/"
 
     # when / then: every door refuses, audited, and nothing changes
@@ -241,7 +234,9 @@ def test_an_officer_cannot_touch_another_opds_line_on_the_page_or_the_api(
 def test_an_officer_cannot_move_own_line_to_another_opd(make_user: MakeUser) -> None:
     plan = _plan()
     own = _line(plan.current, _opd(SOSIAL))
-    answer = _client(_officer(make_user)).post(f"{PAGE}baris/{own.key}/ubah/", _form(_opd(DIKDIK)))
+    answer = signed_in(_officer(make_user)).post(
+        f"{PAGE}baris/{own.key}/ubah/", _form(_opd(DIKDIK))
+    )
     assert answer.status_code == 403
     assert ProgramLine.objects.get(pk=own.pk).opd.name == SOSIAL
 
@@ -255,16 +250,16 @@ def test_a_reader_from_another_regency_cannot_see_the_plan(make_user: MakeUser) 
         PAGE + "xlsx/",
         f"{PAGE}baris/{plan.current.lines.first().key}/realisasi/",
     ):
-        assert _client(bima).get(path).status_code == 403, path
+        assert signed_in(bima).get(path).status_code == 403, path
     assert _api_get(bima, f"/{AREA}/{YEAR}").status_code == 403
     assert AuditEntry.objects.filter(username="bima", action="denied", what="plan").exists()
     # while a TKPK member of the regency and the province viewer read it, changing nothing
     for reader in (make_user("tkpk", "tkpk", AREA), make_user("prov", "province", "52")):
-        page = _client(reader).get(PAGE).content.decode()
+        page = signed_in(reader).get(PAGE).content.decode()
         assert "1.00" in page and "Tambah baris program" not in page and "/ubah/" not in page
         assert _api_get(reader, f"/{AREA}/{YEAR}").status_code == 200
     # the province viewer's start page lists the regency's plan and offers its regencies
-    start = _client(User.objects.get(username="prov")).get("/rencana/").content.decode()
+    start = signed_in(User.objects.get(username="prov")).get("/rencana/").content.decode()
     assert f'href="/rencana/{AREA}/{YEAR}/"' in start and "Kab. Dompu (52.05)" in start
 
 
@@ -311,23 +306,23 @@ def test_a_locked_version_refuses_edits_on_the_page_but_takes_realisation(
     plan = _plan()
     line = _line(plan.current, _opd(SOSIAL))
     analyst, officer = _analyst(make_user), _officer(make_user)
-    lock_page = _client(analyst).get(PAGE + "kunci/").content.decode()
+    lock_page = signed_in(analyst).get(PAGE + "kunci/").content.decode()
     assert "Setelah dikunci" in lock_page
-    assert _client(analyst).post(PAGE + "kunci/").status_code == 302
+    assert signed_in(analyst).post(PAGE + "kunci/").status_code == 302
     version = PlanVersion.objects.get()
     assert (version.status, version.locked_by, version.locked_at is not None) == (
         Status.LOCKED, analyst, True,
     )  # fmt: skip
     before = _snapshot(version)
 
-    client = _client(officer)
+    client = signed_in(officer)
     edit = client.post(f"{PAGE}baris/{line.key}/ubah/", _form(_opd(SOSIAL)))
     assert edit.status_code == 409
     assert "sudah dikunci dan tidak dapat diubah; buka versi baru" in edit.content.decode()
     assert client.post(f"{PAGE}baris/{line.key}/hapus/").status_code == 409
     assert client.post(PAGE + "baris/baru/", _form(_opd(SOSIAL))).status_code == 409
     assert client.get(PAGE + "baris/baru/").status_code == 409
-    assert _client(analyst).post(PAGE + "kunci/").status_code == 409  # locked once
+    assert signed_in(analyst).post(PAGE + "kunci/").status_code == 409  # locked once
     assert _snapshot(version) == before
 
     done = client.post(
@@ -345,7 +340,7 @@ def test_a_new_version_copies_every_line_keeps_the_old_one_and_says_who_and_why(
     # given: a locked version 1 of three lines
     plan = _plan(lines=3)
     analyst = _analyst(make_user)
-    client = _client(analyst)
+    client = signed_in(analyst)
     assert client.get(PAGE + "versi/baru/").status_code == 409  # still a draft: edit it
     client.post(PAGE + "kunci/")
     first = PlanVersion.objects.get(number=1)
@@ -389,7 +384,7 @@ def test_realisation_is_append_only_and_the_latest_entry_counts(make_user: MakeU
     plan = _plan()
     line = _line(plan.current, _opd(SOSIAL), budget=Decimal(1_000_000), target_beneficiaries=100)
     officer = _officer(make_user)
-    client = _client(officer)
+    client = signed_in(officer)
     page = f"{PAGE}baris/{line.key}/realisasi/"
 
     client.post(page, {"semester": 1, "budget": "300000", "reached": 20, "note": "tahap 1"})
@@ -489,11 +484,11 @@ def test_budget_per_strategy_and_opd_and_realisation_against_plan(make_user: Mak
     total = reads.overall(found)
     assert (total.budget, total.realised, total.share) == (2000, 1200, 0.6)
 
-    page = _client(make_user("tkpk", "tkpk", AREA)).get(PAGE).content.decode()
+    page = signed_in(make_user("tkpk", "tkpk", AREA)).get(PAGE).content.decode()
     assert "1. Pengurangan beban pengeluaran" in page and "(tanpa strategi)" in page
     assert "Rp2.000" in page and "Rp1.200" in page and "60,0%" in page
     assert page.count('class="chart"') == 2 and 'style="' not in page
-    only = _client(make_user("tkpk2", "tkpk", AREA)).get(PAGE + f"?opd={_opd(DIKDIK).pk}")
+    only = signed_in(make_user("tkpk2", "tkpk", AREA)).get(PAGE + f"?opd={_opd(DIKDIK).pk}")
     matrix = only.content.decode().split('id="matriks"')[1].split("</section>")[0]
     assert f'id="b-{c.key}"' in matrix and f'id="b-{a.key}"' not in matrix
 
@@ -502,9 +497,9 @@ def test_budget_per_strategy_and_opd_and_realisation_against_plan(make_user: Mak
 
 
 def test_the_secretariat_keeps_the_opd_list(make_user: MakeUser) -> None:
-    officer = _client(_officer(make_user))
+    officer = signed_in(_officer(make_user))
     assert officer.post(f"/rencana/{AREA}/opd/", {"name": "Dinas Baru"}).status_code == 403
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     assert (
         client.post(
             f"/rencana/{AREA}/opd/", {"name": "Dinas  Sosial", "short_name": "Dinsos"}
@@ -538,7 +533,7 @@ def test_the_demo_plan_is_locked_revised_and_half_realised_once(make_user: MakeU
     assert all(r.s1 is not None for r in found) and 0 < sum(r.s2 is not None for r in found) < 24
     assert {r.line.eligibility_rule for r in found} >= {"pbi", "rtlh", "blt_dd"}
     assert Opd.objects.filter(area_code=AREA).count() == 11
-    page = _client(make_user("tkpk", "tkpk", AREA)).get(f"/rencana/{AREA}/2026/")
+    page = signed_in(make_user("tkpk", "tkpk", AREA)).get(f"/rencana/{AREA}/2026/")
     assert page.status_code == 200 and "Dinas Ketahanan Pangan" in page.content.decode()
 
 
@@ -561,7 +556,7 @@ def test_an_exported_plan_imports_back_into_a_new_draft_as_the_same_lines(
     # given: the demo plan's lines in a locked version, exported
     seed_demo_plan(AREA, YEAR)
     plan = Plan.objects.get()
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     first = plan.current
     client.post(PAGE + "kunci/")
     exported = client.get(PAGE + "xlsx/")
@@ -618,7 +613,7 @@ def test_a_workbook_without_its_data_sheet_updates_the_lines_it_names(
     # given: the demo plan's draft exported, the 'Data Sinergi' sheet deleted by a user
     seed_demo_plan(AREA, YEAR)
     plan = Plan.objects.get()
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     matrix_only = _without_data_sheet(client.get(PAGE + "xlsx/").content)
     before = _snapshot(plan.current)
     # and the draft changed since: the file's values must come back over these
@@ -643,7 +638,7 @@ def test_a_keyless_row_matching_several_lines_is_refused_by_name(make_user: Make
     _line(plan.current, sosial, location="Kec. Pekat")
     before = _snapshot(plan.current)
     row = transfer.rat_row(reads.rows(plan.current)[0])
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
 
     # when
     refused = _upload(client, _workbook([replace(row, key=None, budget=Decimal(7))]))
@@ -668,7 +663,7 @@ def test_a_bad_workbook_writes_nothing_and_lists_its_problems(make_user: MakeUse
     plan = _plan()
     _line(plan.current, _opd(SOSIAL))
     before = _snapshot(plan.current)
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     good = RatRow(
         opd="Dinas Baru", code="9.99", program="Program Baru", kegiatan="Kegiatan",
         sub_kegiatan="Sub baru", strategy_inpres="2", strategy_perpres=None,
@@ -716,11 +711,11 @@ def test_a_bad_workbook_writes_nothing_and_lists_its_problems(make_user: MakeUse
 def test_only_the_secretariat_imports_and_never_into_a_locked_version(make_user: MakeUser) -> None:
     plan = _plan()
     content = _workbook([])
-    assert _upload(_client(_officer(make_user)), content).status_code == 403
+    assert _upload(signed_in(_officer(make_user)), content).status_code == 403
     assert AuditEntry.objects.filter(
         username="sosial", action="denied", what="plan_import"
     ).exists()
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     assert client.get(PAGE + "impor/").status_code == 200
     client.post(PAGE + "kunci/")
     assert _upload(client, content).status_code == 409
@@ -731,7 +726,7 @@ def test_the_plan_page_reads_the_demo_plan_in_few_queries_and_in_english(
     make_user: MakeUser, django_assert_max_num_queries: Any
 ) -> None:
     seed_demo_plan(AREA, YEAR)
-    client = _client(_officer(make_user))
+    client = signed_in(_officer(make_user))
     with django_assert_max_num_queries(20):  # not one query per line or per OPD
         page = client.get(PAGE)
     assert page.status_code == 200 and page.content.decode().count('id="b-') == 24

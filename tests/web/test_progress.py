@@ -16,10 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
+from site_clients import api_client, signed_in
 
 from sinergi.lake.home import DataHome, latest_run_folder, write_run
 from sinergi.web import registry
-from sinergi.web.accounts.models import ApiToken
 from sinergi.web.audit.models import AuditEntry
 from sinergi.web.progress import actuals
 from sinergi.web.progress.light import judge
@@ -32,17 +32,6 @@ REGENCY = "52.05"
 @pytest.fixture(autouse=True)
 def _fresh_actuals() -> None:
     actuals.clear_caches()
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _api(user: User) -> Client:
-    _token, key = ApiToken.issue(user, "tes")
-    return Client(headers={"authorization": f"Bearer {key}"})
 
 
 def _analyst(make_user: MakeUser, name: str = "ana", area: str = REGENCY) -> User:
@@ -66,7 +55,7 @@ def _target(client: Client, area: str, **fields: Any) -> Any:
 
 
 def _scorecard(user: User, area: str = REGENCY) -> dict[str, Any]:
-    response = _api(user).get(f"/api/capaian/{area}/kartu-skor")
+    response = api_client(user).get(f"/api/capaian/{area}/kartu-skor")
     assert response.status_code == 200, response.content
     return {row["indicator"]: row for row in response.json()["rows"]}
 
@@ -138,7 +127,7 @@ def test_scorecard_judges_a_secretariat_count_target_against_the_diagnosis(
     start = int(year) - (due - int(year))  # the actual's year is halfway along the path
     # when
     response = _target(
-        _client(ana), REGENCY, indicator="rtlh_families", year=due, value=actual - 140,
+        signed_in(ana), REGENCY, indicator="rtlh_families", year=due, value=actual - 140,
         baseline_value=actual + 60, baseline_year=start,
     )  # fmt: skip
     # then
@@ -149,7 +138,7 @@ def test_scorecard_judges_a_secretariat_count_target_against_the_diagnosis(
     assert (row["light"], row["state"]) == ("kuning", "sedikit_tertinggal")
     assert row["gap"] == pytest.approx(140)
     assert row["target"]["origin"] == "sekretariat" and row["target"]["year"] == due
-    page = _client(ana).get(f"/capaian/{REGENCY}/").content.decode()
+    page = signed_in(ana).get(f"/capaian/{REGENCY}/").content.decode()
     assert "Kuning" in page and "Sedikit tertinggal" in page  # a word beside the colour
 
 
@@ -175,13 +164,13 @@ def test_a_regency_secretariat_target_replaces_the_national_ones_and_the_same_ye
 ) -> None:
     """Set for 52.01, its own target is all that holds there; in Dompu it replaces 2026 only."""
     admin = make_user("adm", "admin", "52", edit="52")
-    assert _target(_client(admin), "52.01", year=2029, value="12").status_code == 302
+    assert _target(signed_in(admin), "52.01", year=2029, value="12").status_code == 302
     held = _scorecard(admin, "52.01")["p0_percent"]["targets"]
     assert [(t["area_code"], t["year"], t["origin"]) for t in held] == [
         ("52.01", 2029, "sekretariat")
     ]
     response = _target(
-        _client(admin), REGENCY, year=2026, value="10,25", reason="RPJMD perubahan 2026"
+        signed_in(admin), REGENCY, year=2026, value="10,25", reason="RPJMD perubahan 2026"
     )
     assert response.status_code == 302
     dompu = {t["year"]: t for t in _scorecard(admin)["p0_percent"]["targets"]}
@@ -198,11 +187,11 @@ def test_superseding_a_target_keeps_the_old_row_and_records_who_and_why(
     """A change is a new version linked to the old one, with its author and reason."""
     # given
     ana, budi = _analyst(make_user), _analyst(make_user, "budi")
-    assert _target(_client(ana), REGENCY, value="9.5").status_code == 302
+    assert _target(signed_in(ana), REGENCY, value="9.5").status_code == 302
     first = Target.objects.get()
     # when: a change without a reason is refused, with one it is a new version
-    refused = _target(_client(budi), REGENCY, value="9")
-    changed = _target(_client(budi), REGENCY, value="9", reason="Disesuaikan dengan RPJMD")
+    refused = _target(signed_in(budi), REGENCY, value="9")
+    changed = _target(signed_in(budi), REGENCY, value="9", reason="Disesuaikan dengan RPJMD")
     # then
     assert refused.status_code == 400
     assert "tulis alasan penggantiannya" in refused.content.decode()
@@ -212,7 +201,7 @@ def test_superseding_a_target_keeps_the_old_row_and_records_who_and_why(
     assert new.supersedes_id == old.pk and new.created_by_name == "budi"
     assert new.reason == "Disesuaikan dengan RPJMD"
     assert list(Target.objects.current()) == [new]
-    page = _client(ana).get(f"/capaian/{REGENCY}/").content.decode()
+    page = signed_in(ana).get(f"/capaian/{REGENCY}/").content.decode()
     assert f"Digantikan oleh versi #{new.pk}" in page and "Disesuaikan dengan RPJMD" in page
     writes = AuditEntry.objects.filter(action="write", what="progress_target")
     assert [(w.username, w.filters.get("menggantikan")) for w in writes.order_by("pk")] == [
@@ -228,7 +217,7 @@ def test_superseding_a_target_keeps_the_old_row_and_records_who_and_why(
 
 def test_replacing_a_shipped_reference_target_needs_a_reason(make_user: MakeUser) -> None:
     """Dompu's 2026 P0 target ships in targets.csv: replacing it is a change, with a reason."""
-    response = _target(_client(_analyst(make_user)), REGENCY, year=2026, value="10")
+    response = _target(signed_in(_analyst(make_user)), REGENCY, year=2026, value="10")
     assert response.status_code == 400 and not Target.objects.exists()
 
 
@@ -237,10 +226,10 @@ def test_a_stale_change_is_refused_when_someone_else_changed_the_target_meanwhil
 ) -> None:
     """Both opened version 1; the second to save gets 409 and writes nothing."""
     ana = _analyst(make_user)
-    _target(_client(ana), REGENCY)
+    _target(signed_in(ana), REGENCY)
     first = Target.objects.get()
-    _target(_client(ana), REGENCY, value="8", reason="a", menggantikan=first.pk)
-    late = _target(_client(ana), REGENCY, value="7", reason="b", menggantikan=first.pk)
+    _target(signed_in(ana), REGENCY, value="8", reason="a", menggantikan=first.pk)
+    late = _target(signed_in(ana), REGENCY, value="7", reason="b", menggantikan=first.pk)
     assert late.status_code == 409
     assert "baru saja diganti orang lain" in late.content.decode()
     assert Target.objects.count() == 2
@@ -263,7 +252,7 @@ def test_a_stale_change_is_refused_when_someone_else_changed_the_target_meanwhil
 def test_a_bad_target_is_refused_naming_the_field_and_nothing_is_written(
     make_user: MakeUser, fields: dict[str, str], field: str, message: str
 ) -> None:
-    response = _target(_client(_analyst(make_user)), REGENCY, **fields)
+    response = _target(signed_in(_analyst(make_user)), REGENCY, **fields)
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert list(errors) == [field]
@@ -273,7 +262,7 @@ def test_a_bad_target_is_refused_naming_the_field_and_nothing_is_written(
 
 
 def test_an_indonesian_decimal_comma_is_read_as_the_decimal_point(make_user: MakeUser) -> None:
-    assert _target(_client(_analyst(make_user)), REGENCY, value="8,75").status_code == 302
+    assert _target(signed_in(_analyst(make_user)), REGENCY, value="8,75").status_code == 302
     assert float(Target.objects.get().value) == 8.75
 
 
@@ -291,7 +280,7 @@ def test_who_may_not_set_targets_gets_403_writes_nothing_and_is_audited(
 ) -> None:
     # given
     user = make_user("someone", role, see, opd="Dinas Sosial", edit=edit)
-    client = _client(user)
+    client = signed_in(user)
     # when
     posted = _target(client, area)
     shown = client.get(f"/capaian/{area}/target/")
@@ -347,7 +336,7 @@ def test_rates_of_different_line_bases_are_never_put_in_one_series(
     p0 = rows["p0_percent"]
     assert p0["basis"] == "BPS_GK" and p0["left_out"] == []
     assert p0["actual"]["value"] == 10.4 and p0["actual"]["period"] == "2026-03"
-    page = _client(make_user("ana", "analyst", REGENCY)).get(f"/capaian/{REGENCY}/")
+    page = signed_in(make_user("ana", "analyst", REGENCY)).get(f"/capaian/{REGENCY}/")
     figure = json.loads(_json_block(page.content.decode(), "grafik-extreme_percent"))
     drawn = [y for trace in figure["data"] for y in trace["y"]]
     assert 1.8 in drawn and 2.97 not in drawn  # the USD 1.90 figure is named, not drawn
@@ -367,7 +356,7 @@ def _json_block(page: str, block: str) -> str:
 def test_scorecard_page_shows_every_indicator_with_its_chart_and_no_inline_code(
     make_user: MakeUser,
 ) -> None:
-    response = _client(make_user("tkpk1", "tkpk", REGENCY)).get(f"/capaian/{REGENCY}/")
+    response = signed_in(make_user("tkpk1", "tkpk", REGENCY)).get(f"/capaian/{REGENCY}/")
     page = response.content.decode()
     assert response.status_code == 200
     for name in ("Persentase penduduk miskin (P0)", "Anak tidak sekolah (ATS)",
@@ -385,7 +374,7 @@ def test_scorecard_page_shows_every_indicator_with_its_chart_and_no_inline_code(
 
 
 def test_progress_start_goes_to_the_users_own_area(make_user: MakeUser) -> None:
-    response = _client(make_user("kec", "tkpk", "52.05.01")).get("/capaian/")
+    response = signed_in(make_user("kec", "tkpk", "52.05.01")).get("/capaian/")
     assert response.status_code == 302 and response["Location"] == "/capaian/52.05.01/"
 
 
@@ -401,7 +390,7 @@ def test_coverage_rows_add_up_to_the_diagnosis_aggregates(
     families, listed = _diagnosis(site_home)
     inside = families.filter(registry.within(area))
     # when
-    response = _api(make_user("tk", "tkpk", REGENCY)).get(f"/api/capaian/{area}/cakupan")
+    response = api_client(make_user("tk", "tkpk", REGENCY)).get(f"/api/capaian/{area}/cakupan")
     # then
     assert response.status_code == 200
     body = response.json()
@@ -444,7 +433,7 @@ def test_complementarity_counts_add_up_to_the_eligible_and_extreme_families(
     received = pl.sum_horizontal(pl.col(f"receives_{p}").fill_null(False).cast(int) for p in listed)
     user = make_user("tk", "tkpk", REGENCY)
     # when
-    groups = {g["group"]: g for g in _api(user).get(f"/api/capaian/{REGENCY}/cakupan").json()[
+    groups = {g["group"]: g for g in api_client(user).get(f"/api/capaian/{REGENCY}/cakupan").json()[
         "complementarity"
     ]}  # fmt: skip
     # then
@@ -464,7 +453,7 @@ def test_coverage_xlsx_hides_small_counts_and_is_audited(make_user: MakeUser) ->
     # given
     user = make_user("tk", "tkpk", REGENCY)
     # when
-    response = _client(user).get("/capaian/52.05.01/cakupan/xlsx/")
+    response = signed_in(user).get("/capaian/52.05.01/cakupan/xlsx/")
     # then
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="cakupan_program_52.05.01.xlsx"'
@@ -489,7 +478,7 @@ def test_coverage_xlsx_hides_small_counts_and_is_audited(make_user: MakeUser) ->
 def test_coverage_page_of_a_desa_shows_the_desa_and_its_complementarity(
     make_user: MakeUser, desas: list[str]
 ) -> None:
-    response = _client(make_user("ops", "village", desas[0], edit=desas[0])).get(
+    response = signed_in(make_user("ops", "village", desas[0], edit=desas[0])).get(
         f"/capaian/{desas[0]}/cakupan/?program=pkh"
     )
     page = response.content.decode()
@@ -507,7 +496,7 @@ def test_coverage_page_of_a_desa_shows_the_desa_and_its_complementarity(
      "/capaian/52.05.01/"],
 )  # fmt: skip
 def test_a_user_of_another_regency_gets_403(make_user: MakeUser, path: str) -> None:
-    client = _client(make_user("lobar", "analyst", "52.01", edit="52.01"))
+    client = signed_in(make_user("lobar", "analyst", "52.01", edit="52.01"))
     assert client.get(path).status_code == 403
     assert not AuditEntry.objects.filter(action="export").exists()
 
@@ -516,7 +505,7 @@ def test_a_user_of_another_regency_gets_403(make_user: MakeUser, path: str) -> N
 def test_the_api_answers_403_outside_the_see_scope_and_404_for_a_bad_code(
     make_user: MakeUser, route: str
 ) -> None:
-    api = _api(make_user("lobar", "analyst", "52.01"))
+    api = api_client(make_user("lobar", "analyst", "52.01"))
     refused = api.get(f"/api/capaian/{REGENCY}/{route}")
     assert (
         refused.status_code == 403
@@ -527,7 +516,7 @@ def test_the_api_answers_403_outside_the_see_scope_and_404_for_a_bad_code(
 
 
 def test_pages_follow_the_english_switch(make_user: MakeUser) -> None:
-    client = _client(_analyst(make_user))
+    client = signed_in(_analyst(make_user))
     client.post("/i18n/setlang/", {"language": "en"})
     scorecard = client.get(f"/capaian/{REGENCY}/").content.decode()
     coverage = client.get(f"/capaian/{REGENCY}/cakupan/").content.decode()
@@ -540,7 +529,7 @@ def test_pages_follow_the_english_switch(make_user: MakeUser) -> None:
 def test_an_odd_version_number_in_the_form_is_no_server_error(
     make_user: MakeUser, version: str
 ) -> None:
-    response = _target(_client(_analyst(make_user)), REGENCY, menggantikan=version)
+    response = _target(signed_in(_analyst(make_user)), REGENCY, menggantikan=version)
     assert response.status_code == 302 and Target.objects.count() == 1
 
 
@@ -548,7 +537,7 @@ def test_a_province_viewer_sees_coverage_by_regency_summed_from_the_diagnosis(
     make_user: MakeUser,
 ) -> None:
     """The diagnosis has no province row: the total is the sum of its regencies."""
-    body = _api(make_user("prov", "province", "52")).get("/api/capaian/52/cakupan").json()
+    body = api_client(make_user("prov", "province", "52")).get("/api/capaian/52/cakupan").json()
     regency = registry.area(REGENCY)
     assert [r["area_code"] for r in body["rows"]] == [REGENCY]
     assert body["rows_level"] == "kabupaten/kota"

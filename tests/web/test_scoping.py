@@ -11,17 +11,12 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from python_calamine import CalamineWorkbook
+from site_clients import signed_in
 
 from sinergi.web import registry, scoping
 from sinergi.web.audit.models import AuditEntry
 
 MakeUser = Callable[..., User]
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _family_in(desa: str) -> str:
@@ -33,7 +28,7 @@ def test_village_operator_reads_own_village_and_is_audited(
     make_user: MakeUser, desas: list[str]
 ) -> None:
     operator = make_user("ops", "village", desas[0])
-    response = _client(operator).get(f"/wilayah/{desas[0]}/tindak-lanjut/")
+    response = signed_in(operator).get(f"/wilayah/{desas[0]}/tindak-lanjut/")
     assert response.status_code == 200
     entry = AuditEntry.objects.get(username="ops", what="desa_list")
     assert (entry.action, entry.area) == ("read", desas[0])
@@ -44,7 +39,7 @@ def test_village_operator_cannot_reach_another_village_by_any_url(
     make_user: MakeUser, desas: list[str]
 ) -> None:
     mine, other = desas[0], desas[1]
-    client = _client(make_user("ops", "village", mine))
+    client = signed_in(make_user("ops", "village", mine))
     foreign_family = _family_in(other)
     for url in (
         f"/wilayah/{other}/tindak-lanjut/",
@@ -68,7 +63,7 @@ def test_village_operator_cannot_reach_another_village_by_any_url(
 
 def test_regency_analyst_cannot_read_another_regency(make_user: MakeUser, desas: list[str]) -> None:
     analyst = make_user("bima", "analyst", "52.06")  # Kabupaten Bima, next door to Dompu
-    client = _client(analyst)
+    client = signed_in(analyst)
     assert client.get(f"/wilayah/{desas[0]}/tindak-lanjut/").status_code == 403
     assert client.get(f"/keluarga/{_family_in(desas[0])}/").status_code == 404
     assert client.get("/wilayah/52.05/").status_code == 403
@@ -123,7 +118,7 @@ def test_identifiers_are_masked_unless_the_role_allows(
     assert shown and all(len(n) == 16 and n.isdigit() for n in shown)
     hidden = [n for n in masked["nik"].drop_nulls() if n]
     assert hidden and all("*" in n and n[:4].isdigit() for n in hidden)
-    page = _client(tkpk).get(f"/wilayah/{desa}/tindak-lanjut/").content.decode()
+    page = signed_in(tkpk).get(f"/wilayah/{desa}/tindak-lanjut/").content.decode()
     assert shown[0] not in page
     entries = AuditEntry.objects.filter(what="desa_list", action="read")
     assert {(e.username, e.identifiers_shown) for e in entries} == {("tkpk", False), ("ana", True)}
@@ -132,7 +127,7 @@ def test_identifiers_are_masked_unless_the_role_allows(
 def test_province_viewer_sees_aggregates_but_no_people(
     make_user: MakeUser, desas: list[str]
 ) -> None:
-    client = _client(make_user("prov", "province", "52"))
+    client = signed_in(make_user("prov", "province", "52"))
     assert client.get("/wilayah/52.05/").status_code == 200
     assert client.get(f"/wilayah/{desas[0]}/").status_code == 200
     assert client.get(f"/wilayah/{desas[0]}/tindak-lanjut/").status_code == 403
@@ -141,7 +136,7 @@ def test_province_viewer_sees_aggregates_but_no_people(
 def test_an_expired_assignment_gives_no_access(make_user: MakeUser, desas: list[str]) -> None:
     yesterday = date.today() - timedelta(days=1)
     user = make_user("old", "analyst", "52.05", ends=yesterday)
-    client = _client(user)
+    client = signed_in(user)
     assert client.get("/").status_code == 403
     assert client.get(f"/wilayah/{desas[0]}/tindak-lanjut/").status_code == 403
 
@@ -154,7 +149,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(db: None, desas: list[str]) -> 
 
 def test_audit_entries_cannot_be_changed_or_deleted(make_user: MakeUser, desas: list[str]) -> None:
     operator = make_user("ops", "village", desas[0])
-    _client(operator).get(f"/wilayah/{desas[0]}/tindak-lanjut/")
+    signed_in(operator).get(f"/wilayah/{desas[0]}/tindak-lanjut/")
     entry = AuditEntry.objects.get(username="ops")
     entry.rows = 0
     with pytest.raises(PermissionDenied):
@@ -173,7 +168,7 @@ def test_export_is_audited_masked_by_role_and_refused_without_the_permission(
 ) -> None:
     desa = desas[0]
     url = f"/wilayah/{desa}/tindak-lanjut/xlsx/?program=pkh"
-    opd = _client(make_user("dinsos", "opd", "52.05", opd="Dinas Sosial"))
+    opd = signed_in(make_user("dinsos", "opd", "52.05", opd="Dinas Sosial"))
     response = opd.get(url)
     assert response.status_code == 200
     sheet = CalamineWorkbook.from_filelike(BytesIO(response.content)).get_sheet_by_index(0)
@@ -184,7 +179,7 @@ def test_export_is_audited_masked_by_role_and_refused_without_the_permission(
     assert {r[header.index("Program")] for r in rows[2:]} == {"pkh"}
     entry = AuditEntry.objects.get(username="dinsos", action="export")
     assert (entry.area, entry.filters, entry.rows) == (desa, {"program": "pkh"}, len(rows) - 2)
-    tkpk = _client(make_user("tkpk", "tkpk", "52.05"))
+    tkpk = signed_in(make_user("tkpk", "tkpk", "52.05"))
     assert tkpk.get(url).status_code == 403  # may read, may not export
     assert AuditEntry.objects.filter(username="tkpk", action="denied").count() == 1
 

@@ -9,25 +9,13 @@ from collections.abc import Callable
 import polars as pl
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
+from site_clients import api_client, signed_in
 
 from sinergi.web import registry
-from sinergi.web.accounts.models import ApiToken
 from sinergi.web.audit.models import AuditEntry
 from sinergi.web.pages import views
 
 MakeUser = Callable[..., User]
-
-
-def _signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _api(user: User) -> Client:
-    _token, key = ApiToken.issue(user, "tes")
-    return Client(headers={"authorization": f"Bearer {key}"})
 
 
 def _heads() -> pl.DataFrame:
@@ -42,7 +30,7 @@ def test_a_category_filter_alone_above_a_desa_is_refused_and_audited(
     make_user: MakeUser, desas: list[str]
 ) -> None:
     analyst = make_user("ana", "analyst", "52.05")
-    page, api = _signed_in(analyst), _api(analyst)
+    page, api = signed_in(analyst), api_client(analyst)
     kecamatan = desas[0][:8]
     for url in (
         "/wilayah/52.05/tindak-lanjut/?jenis=exclusion",
@@ -83,7 +71,7 @@ def test_a_name_search_finds_families_within_the_scope_only(
     )
     assert both.height, "the test needs a name shared across kecamatan"
     word = both["word"][0]
-    client = _signed_in(make_user("ana", "analyst", "52.05"))
+    client = signed_in(make_user("ana", "analyst", "52.05"))
     response = client.post(f"/wilayah/{kecamatan}/tindak-lanjut/", {"cari": word.upper()})
     assert response.status_code == 200
     rows = response.context["rows"]
@@ -98,17 +86,17 @@ def test_a_name_search_finds_families_within_the_scope_only(
     assert entry.filters == {"cari": word.upper()} and entry.area == kecamatan
     assert entry.rows == len(rows)
     # The same search from the API, the same rows; and another regency's analyst gets nothing.
-    api = _api(User.objects.get(username="ana")).get(
+    api = api_client(User.objects.get(username="ana")).get(
         f"/api/wilayah/{kecamatan}/tindak-lanjut?cari={word}&limit=2000"
     )
     assert api.status_code == 200
     assert [r["hid"] for r in api.json()["rows"]][: len(rows)] == [r["hid"] for r in rows]
-    bima = _signed_in(make_user("bima", "analyst", "52.06"))
+    bima = signed_in(make_user("bima", "analyst", "52.06"))
     assert bima.post(f"/wilayah/{kecamatan}/tindak-lanjut/", {"cari": word}).status_code == 403
 
 
 def test_a_short_search_is_refused(make_user: MakeUser) -> None:
-    client = _signed_in(make_user("ana", "analyst", "52.05"))
+    client = signed_in(make_user("ana", "analyst", "52.05"))
     for term in ("a", "ab", "5205", "52050"):  # a NIK prefix every NIK here shares
         response = client.post("/wilayah/52.05/tindak-lanjut/", {"cari": term})
         assert response.status_code == 403, term
@@ -123,14 +111,14 @@ def test_a_nik_search_finds_the_family_and_no_whole_nik_is_audited_or_logged(
     nik = head["nik"]
     tkpk = make_user("tkpk", "tkpk", "52.05")  # may see people, NIK/KK masked
     caplog.set_level(logging.DEBUG)
-    response = _signed_in(tkpk).post("/wilayah/52.05/tindak-lanjut/", {"cari": nik})
+    response = signed_in(tkpk).post("/wilayah/52.05/tindak-lanjut/", {"cari": nik})
     assert response.status_code == 200
     rows = response.context["rows"]
     assert head["hid"] in {r["hid"] for r in rows}
     assert all(r["nik"] == nik[:4] + "*" * 8 + nik[-4:] for r in rows if r["hid"] == head["hid"])
     page = response.content.decode()
     assert page.count(nik) == 1  # only in the search box the user typed it into
-    api = _api(tkpk).get(f"/api/wilayah/52.05/tindak-lanjut?cari={nik}")
+    api = api_client(tkpk).get(f"/api/wilayah/52.05/tindak-lanjut?cari={nik}")
     assert api.status_code == 200 and head["hid"] in {r["hid"] for r in api.json()["rows"]}
     entries = AuditEntry.objects.filter(username="tkpk", action="read")
     assert entries.count() == 2
@@ -146,7 +134,7 @@ def test_a_village_operators_search_never_returns_another_desas_people(
     heads = _heads()
     foreign = heads.filter(pl.col("area_code") == other).row(0, named=True)
     operator = make_user("ops", "village", mine)
-    client, api = _signed_in(operator), _api(operator)
+    client, api = signed_in(operator), api_client(operator)
     for term in (foreign["head_name"], foreign["nik"]):
         response = client.post(f"/wilayah/{mine}/tindak-lanjut/", {"cari": term})
         assert response.status_code == 200
@@ -166,7 +154,7 @@ def test_a_search_pages_with_the_search_kept_out_of_the_url(
     monkeypatch.setattr(views, "PAGE_SIZE", 3)
     words = _heads()["head_name"].str.to_lowercase().str.split(" ").explode()
     word = words.filter(words.str.len_chars() >= 4).value_counts(sort=True)[0, 0]
-    client = _signed_in(make_user("ana", "analyst", "52.05"))
+    client = signed_in(make_user("ana", "analyst", "52.05"))
     first = client.post("/wilayah/52.05/tindak-lanjut/", {"cari": word})
     assert first.status_code == 200 and first.context["next"] == 2
     page = first.content.decode()

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
+from site_clients import signed_in
 
 from sinergi.lake.home import DataHome, latest_run_folder
 from sinergi.synth.build import SynthResult
@@ -40,12 +41,6 @@ def home(site_home: Path, tmp_path: Path, settings: Any) -> Iterator[Path]:
 @pytest.fixture
 def sources(small_regency: SynthResult) -> Path:
     return small_regency.out / "sources"
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _post(client: Client, name: str, content: bytes, wilayah: str = "52.05", **extra: str) -> Any:
@@ -75,7 +70,7 @@ def _pkh_part(sources: Path, lines: int = 40) -> bytes:
 def test_an_upload_is_kept_queued_imported_and_reported(
     make_user: MakeUser, home: Path, site_home: Path, sources: Path
 ) -> None:
-    client = _client(make_user("ana", "analyst", "52.05", edit="52.05"))
+    client = signed_in(make_user("ana", "analyst", "52.05", edit="52.05"))
     content = _pkh_part(sources)
     response = _post(client, "pkh_2026.csv", content)
     upload = Upload.objects.get()
@@ -125,7 +120,7 @@ def test_an_upload_is_kept_queued_imported_and_reported(
 def test_a_workbook_already_imported_is_done_and_says_so(
     make_user: MakeUser, home: Path, sources: Path
 ) -> None:
-    client = _client(make_user("ana", "analyst", "52.05", edit="52.05"))
+    client = signed_in(make_user("ana", "analyst", "52.05", edit="52.05"))
     content = (sources / "p3ke" / "P3KE_Keluarga_520501.xlsx").read_bytes()
     assert _post(client, "P3KE_Keluarga_520501.xlsx", content).status_code == 302
     run_worker()
@@ -139,7 +134,7 @@ def test_a_workbook_already_imported_is_done_and_says_so(
 def test_a_file_no_profile_fits_fails_in_indonesian_and_is_kept(
     make_user: MakeUser, home: Path
 ) -> None:
-    client = _client(make_user("ana", "analyst", "52.05", edit="52.05"))
+    client = signed_in(make_user("ana", "analyst", "52.05", edit="52.05"))
     content = b"warna;buah;jumlah\nmerah;apel;3\nkuning;pisang;5\n"
     snapshots = sorted((home / "snapshots").glob("*/*/*"))
     assert _post(client, "buah.csv", content).status_code == 302
@@ -155,7 +150,7 @@ def test_a_file_no_profile_fits_fails_in_indonesian_and_is_kept(
 
 
 def test_a_broken_workbook_fails_with_a_clear_message(make_user: MakeUser, home: Path) -> None:
-    client = _client(make_user("ana", "analyst", "52.05", edit="52.05"))
+    client = signed_in(make_user("ana", "analyst", "52.05", edit="52.05"))
     content = b"PK\x03\x04" + bytes(range(256)) * 40  # a zip header, then nothing sensible
     assert _post(client, "daftar.xlsx", content).status_code == 302
     run_worker()
@@ -178,7 +173,7 @@ def test_a_broken_workbook_fails_with_a_clear_message(make_user: MakeUser, home:
 def test_what_is_not_a_data_file_is_refused_on_the_form(
     make_user: MakeUser, home: Path, name: str, content: bytes, message: str
 ) -> None:
-    client = _client(make_user("ana", "analyst", "52.05", edit="52.05"))
+    client = signed_in(make_user("ana", "analyst", "52.05", edit="52.05"))
     response = _post(client, name, content)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -189,7 +184,7 @@ def test_a_file_over_the_size_cap_is_refused(
     make_user: MakeUser, home: Path, settings: Any
 ) -> None:
     settings.UPLOAD_MAX_BYTES = 1024 * 1024
-    client = _client(make_user("ana", "analyst", "52.05", edit="52.05"))
+    client = signed_in(make_user("ana", "analyst", "52.05", edit="52.05"))
     # Just over the cap, within the room a form's other fields take: the form refuses it.
     response = _post(client, "besar.csv", b"NIK;NAMA\n" + b"1;a\n" * 263_000)
     assert response.status_code == 400 and "Berkas terlalu besar: batasnya 1 MB" in (
@@ -221,7 +216,7 @@ def test_the_upload_cap_comes_from_the_environment(monkeypatch: pytest.MonkeyPat
 
 
 def test_an_unknown_wilayah_is_refused_on_the_form(make_user: MakeUser, home: Path) -> None:
-    client = _client(make_user("ana", "analyst", "52.05", edit="52.05"))
+    client = signed_in(make_user("ana", "analyst", "52.05", edit="52.05"))
     response = _post(client, "pkh.csv", b"NIK;NAMA\n1;a\n", wilayah="52.05.99")
     assert (
         response.status_code == 400 and "tidak ada dalam daftar kode" in response.content.decode()
@@ -240,7 +235,7 @@ def test_an_unknown_wilayah_is_refused_on_the_form(make_user: MakeUser, home: Pa
 def test_uploading_outside_the_edit_scope_is_refused_and_stores_nothing(
     make_user: MakeUser, home: Path, sources: Path, role: str, see: str, edit: str, wilayah: str
 ) -> None:
-    client = _client(make_user("ana", role, see, edit=edit))
+    client = signed_in(make_user("ana", role, see, edit=edit))
     response = _post(client, "pkh_2026.csv", _pkh_part(sources), wilayah=wilayah)
     assert response.status_code == 403
     if edit and role != "tkpk":  # the form says why, beside the wilayah, in Bahasa Indonesia
@@ -255,7 +250,7 @@ def test_uploading_outside_the_edit_scope_is_refused_and_stores_nothing(
 def test_the_form_offers_the_edit_scope_and_the_shipped_profiles(
     make_user: MakeUser, home: Path
 ) -> None:
-    client = _client(make_user("ana", "analyst", "52.05", edit="52.05.01"))
+    client = signed_in(make_user("ana", "analyst", "52.05", edit="52.05.01"))
     page = client.get("/unggah/").content.decode()
     assert 'value="52.05.01"' in page and 'enctype="multipart/form-data"' in page
     assert '<option value="auto" selected>' in page and '<option value="pkh">' in page
@@ -272,7 +267,7 @@ def test_the_jobs_page_lists_only_jobs_in_the_see_scope(make_user: MakeUser, hom
         _job("52.05.02", "sebelah.csv"), _job("53.01", "provinsi_lain.csv"),
     )  # fmt: skip
     AnalysisRun.objects.create(username="someone", scope="52.05")
-    viewer = _client(make_user("dis", "tkpk", "52.05.01"))
+    viewer = signed_in(make_user("dis", "tkpk", "52.05.01"))
     page = viewer.get("/pekerjaan/").content.decode()
     assert "kecamatan.csv" in page
     assert not any(n in page for n in ("kabupaten.csv", "sebelah.csv", "provinsi_lain.csv"))
@@ -282,7 +277,7 @@ def test_the_jobs_page_lists_only_jobs_in_the_see_scope(make_user: MakeUser, hom
         assert viewer.get(f"/pekerjaan/{job.pk}/").status_code == 404
         assert viewer.get(f"/pekerjaan/{job.pk}/kemajuan/").status_code == 404
 
-    province = _client(make_user("prov", "province", "52")).get("/pekerjaan/").content.decode()
+    province = signed_in(make_user("prov", "province", "52")).get("/pekerjaan/").content.decode()
     assert all(n in province for n in ("kabupaten.csv", "kecamatan.csv", "sebelah.csv"))
     assert "provinsi_lain.csv" not in province and "Padanan dan diagnosis" in province
     assert "Jalankan padanan" not in province  # no upload permission, no button
@@ -295,12 +290,12 @@ def test_the_jobs_page_lists_only_jobs_in_the_see_scope(make_user: MakeUser, hom
 def test_the_report_needs_identifiers_in_the_scope_and_refusals_are_audited(
     make_user: MakeUser, home: Path, sources: Path
 ) -> None:
-    analyst = _client(make_user("ana", "analyst", "52.05", edit="52.05"))
+    analyst = signed_in(make_user("ana", "analyst", "52.05", edit="52.05"))
     _post(analyst, "pkh_2026.csv", _pkh_part(sources))
     run_worker()
     upload = Upload.objects.get()
     [import_id] = upload.summary["imports"]
-    member = _client(make_user("tk", "tkpk", "52.05"))  # sees people, NIK masked
+    member = signed_in(make_user("tk", "tkpk", "52.05"))  # sees people, NIK masked
     page = member.get(f"/pekerjaan/{upload.pk}/").content.decode()
     assert "Unduh XLSX" not in page and "memuat NIK/KK" in page
     assert member.get(f"/pekerjaan/{upload.pk}/laporan/{import_id}/").status_code == 403
@@ -310,7 +305,7 @@ def test_the_report_needs_identifiers_in_the_scope_and_refusals_are_audited(
 
 
 def test_padanan_and_diagnosis_run_as_a_job(make_user: MakeUser, home: Path) -> None:
-    client = _client(make_user("ana", "analyst", "52.05", edit="52.05"))
+    client = signed_in(make_user("ana", "analyst", "52.05", edit="52.05"))
     before = latest_run_folder(DataHome(home), "diagnostics")
     response = client.post("/pekerjaan/padanan/")
     run = AnalysisRun.objects.get()
@@ -330,7 +325,7 @@ def test_padanan_and_diagnosis_run_as_a_job(make_user: MakeUser, home: Path) -> 
 
 
 def test_the_job_page_follows_the_english_switch(make_user: MakeUser, home: Path) -> None:
-    client = _client(make_user("ana", "analyst", "52.05", edit="52.05"))
+    client = signed_in(make_user("ana", "analyst", "52.05", edit="52.05"))
     upload = Upload.objects.create(
         username="ana", scope="52.05", file_name="pkh.csv", status=Status.DONE, progress=100,
         message="Selesai",

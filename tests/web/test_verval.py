@@ -11,22 +11,17 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from site_clients import api_client, signed_in
 
 from sinergi.domain.identity import make_kk, make_nik, mask_nik
 from sinergi.web import registry
-from sinergi.web.accounts.models import ApiToken, Assignment, Role
+from sinergi.web.accounts.models import Assignment, Role
 from sinergi.web.audit.models import AuditEntry
 from sinergi.web.verval.models import Decision, Finding
 
 MakeUser = Callable[..., User]
 NIK = make_nik("52.05.01", date(1989, 7, 1), "P", 1)
 KK = make_kk("52.05.01", date(2010, 8, 27), 12)
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _families(desa: str) -> list[str]:
@@ -67,13 +62,10 @@ def _decide(client: Client, area: str, finding: Finding, decision: str, note: st
     return client.post(f"/wilayah/{area}/verval/antrean/", data)
 
 
-def _api(user: User) -> Client:
-    _token, key = ApiToken.issue(user, "tes")
-    return Client(headers={"authorization": f"Bearer {key}"})
-
-
 def _api_post(user: User, path: str, body: dict[str, Any]) -> Any:
-    return _api(user).post(f"/api/verval{path}", json.dumps(body), content_type="application/json")
+    return api_client(user).post(
+        f"/api/verval{path}", json.dumps(body), content_type="application/json"
+    )
 
 
 def test_village_operator_marks_a_family_with_a_reason_and_it_is_audited(
@@ -81,7 +73,7 @@ def test_village_operator_marks_a_family_with_a_reason_and_it_is_audited(
 ) -> None:
     desa = desas[0]
     hid = _families(desa)[0]
-    client = _client(_operator(make_user, desa))
+    client = signed_in(_operator(make_user, desa))
     page = client.get(f"/wilayah/{desa}/verval/")
     assert page.status_code == 200
     assert f'id="k-{hid}"' in page.content.decode() and "Simpan temuan" in page.content.decode()
@@ -112,7 +104,7 @@ def test_a_reason_must_fit_the_outcome_and_lainnya_needs_a_note(
 ) -> None:
     desa = desas[0]
     hid = _families(desa)[0]
-    client = _client(_operator(make_user, desa))
+    client = signed_in(_operator(make_user, desa))
     wrong = _mark(client, desa, hid, outcome="layak", reason="meninggal")
     assert wrong.status_code == 400
     assert "tidak berlaku untuk temuan" in wrong.content.decode()
@@ -126,7 +118,7 @@ def test_a_proposal_with_a_bad_nik_is_refused_in_indonesian_and_nothing_stored(
     make_user: MakeUser, desas: list[str]
 ) -> None:
     desa = desas[0]
-    client = _client(_operator(make_user, desa))
+    client = signed_in(_operator(make_user, desa))
     assert client.get(f"/wilayah/{desa}/verval/usulan/").status_code == 200
     short = _propose(client, desa, nik=NIK[:15])
     assert short.status_code == 400
@@ -147,8 +139,8 @@ def test_a_proposal_with_a_bad_nik_is_refused_in_indonesian_and_nothing_stored(
 def test_approver_approves_a_submitted_finding(make_user: MakeUser, desas: list[str]) -> None:
     desa = desas[0]
     hid = _families(desa)[0]
-    _mark(_client(_operator(make_user, desa)), desa, hid)
-    approver = _client(_approver(make_user))
+    _mark(signed_in(_operator(make_user, desa)), desa, hid)
+    approver = signed_in(_approver(make_user))
     queue = approver.get("/wilayah/52.05/verval/antrean/")
     assert queue.status_code == 200
     finding = Finding.objects.get()
@@ -165,7 +157,7 @@ def test_approver_approves_a_submitted_finding(make_user: MakeUser, desas: list[
         "setuju",
     )
     assert approver.get("/wilayah/52.05/verval/antrean/").context["rows"] == []
-    history = _client(User.objects.get(username="ops")).get(f"/wilayah/{desa}/verval/")
+    history = signed_in(User.objects.get(username="ops")).get(f"/wilayah/{desa}/verval/")
     assert (
         "Disetujui" in history.content.decode()
         and "Sesuai berita acara" in history.content.decode()
@@ -176,7 +168,7 @@ def test_approver_cannot_act_before_the_desa(make_user: MakeUser, desas: list[st
     desa = desas[0]
     hid = _families(desa)[0]
     ana = _approver(make_user)
-    approver = _client(ana)
+    approver = signed_in(ana)
     # The level above does not record findings itself...
     assert _mark(approver, desa, hid).status_code == 403
     body = {"hid": hid, "outcome": "layak", "reason": "memenuhi_kriteria"}
@@ -192,10 +184,10 @@ def test_approver_cannot_act_before_the_desa(make_user: MakeUser, desas: list[st
 
 def test_a_finding_is_decided_once(make_user: MakeUser, desas: list[str]) -> None:
     desa = desas[0]
-    _mark(_client(_operator(make_user, desa)), desa, _families(desa)[0])
+    _mark(signed_in(_operator(make_user, desa)), desa, _families(desa)[0])
     finding = Finding.objects.get()
     ana = _approver(make_user)
-    approver = _client(ana)
+    approver = signed_in(ana)
     assert _decide(approver, "52.05", finding, "tolak").status_code == 400  # a rejection says why
     assert "alasan penolakan" in _decide(approver, "52.05", finding, "tolak").content.decode()
     assert _decide(approver, "52.05", finding, "tolak", "Bukan hasil musdes").status_code == 302
@@ -205,7 +197,7 @@ def test_a_finding_is_decided_once(make_user: MakeUser, desas: list[str]) -> Non
     assert api.status_code == 409
     assert Decision.objects.get().approved is False
     # A second approver who has not seen the first decision is refused by the database too.
-    other = _client(_approver(make_user, "budi"))
+    other = signed_in(_approver(make_user, "budi"))
     assert _decide(other, "52.05", finding, "setuju").status_code == 409
 
 
@@ -214,8 +206,8 @@ def test_latest_finding_wins_and_records_are_append_only(
 ) -> None:
     desa = desas[0]
     hid = _families(desa)[0]
-    operator = _client(_operator(make_user, desa))
-    approver = _client(_approver(make_user))
+    operator = signed_in(_operator(make_user, desa))
+    approver = signed_in(_approver(make_user))
     _mark(operator, desa, hid, reason="tidak_ditemukan")
     _mark(operator, desa, hid, outcome="layak", reason="memenuhi_kriteria")
     first, second = Finding.objects.order_by("pk")
@@ -251,7 +243,7 @@ def test_village_operator_cannot_verval_another_desa_by_any_door(
     mine, other = desas[0], desas[1]
     foreign = _families(other)[0]
     ops = _operator(make_user, mine)
-    client = _client(ops)
+    client = signed_in(ops)
     assert client.get(f"/wilayah/{other}/verval/").status_code == 403
     assert _mark(client, other, foreign).status_code == 403  # the other desa's page
     assert _mark(client, mine, foreign).status_code == 403  # a foreign family via my page
@@ -262,7 +254,7 @@ def test_village_operator_cannot_verval_another_desa_by_any_door(
     assert _api_post(ops, "/temuan", body).status_code == 403
     proposal = {"desa": other, "head_name": "X", "nik": NIK, "kk": KK, "member_count": 2}
     assert _api_post(ops, "/usulan", proposal).status_code == 403
-    listed = _api(ops).get(f"/api/verval/desa/{other}")
+    listed = api_client(ops).get(f"/api/verval/desa/{other}")
     assert listed.status_code == 403 and foreign not in listed.content.decode()
     assert not Finding.objects.exists()
     denied = AuditEntry.objects.filter(username="ops", action="denied")
@@ -273,7 +265,7 @@ def test_tkpk_member_reads_but_cannot_verval(make_user: MakeUser, desas: list[st
     desa = desas[0]
     hid = _families(desa)[0]
     member = make_user("tk", "tkpk", "52.05", edit="52.05")
-    client = _client(member)
+    client = signed_in(member)
     page = client.get(f"/wilayah/{desa}/verval/")
     assert page.status_code == 200 and "Simpan temuan" not in page.content.decode()
     assert _mark(client, desa, hid).status_code == 403
@@ -287,7 +279,7 @@ def test_tkpk_member_reads_but_cannot_verval(make_user: MakeUser, desas: list[st
 def test_queue_masks_nik_and_kk_by_role(make_user: MakeUser, desas: list[str]) -> None:
     desa = desas[0]
     hid = _families(desa)[0]
-    operator = _client(_operator(make_user, desa))
+    operator = signed_in(_operator(make_user, desa))
     _mark(operator, desa, hid)
     _propose(operator, desa)
     lake_nik = next(r["nik"] for r in _rows_of(desa) if r["hid"] == hid)
@@ -298,17 +290,17 @@ def test_queue_masks_nik_and_kk_by_role(make_user: MakeUser, desas: list[str]) -
     masked = make_user("ver", "tkpk", "52.05")
     Assignment.objects.filter(user=masked).update(role=verifier, edit_scope="52.05")
 
-    analyst_page = _client(_approver(make_user)).get("/wilayah/52.05/verval/antrean/")
+    analyst_page = signed_in(_approver(make_user)).get("/wilayah/52.05/verval/antrean/")
     assert NIK in analyst_page.content.decode() and KK in analyst_page.content.decode()
     assert lake_nik in analyst_page.content.decode()
-    page = _client(masked).get("/wilayah/52.05/verval/antrean/")
+    page = signed_in(masked).get("/wilayah/52.05/verval/antrean/")
     text = page.content.decode()
     assert page.status_code == 200 and len(page.context["rows"]) == 2
     assert NIK not in text and KK not in text and lake_nik not in text
     assert mask_nik(NIK) in text and mask_nik(lake_nik) in text
     entry = AuditEntry.objects.filter(username="ver", what="verval_queue").get()
     assert (entry.rows, entry.identifiers_shown) == (2, False)
-    api = _api(masked).get("/api/verval/antrean/52.05").json()
+    api = api_client(masked).get("/api/verval/antrean/52.05").json()
     assert {r["nik"] for r in api} == {mask_nik(NIK), mask_nik(lake_nik)}
 
 
@@ -320,7 +312,7 @@ def test_nobody_decides_their_own_finding(make_user: MakeUser, desas: list[str])
     )  # fmt: skip
     user = make_user("dual", "tkpk", desa)
     Assignment.objects.filter(user=user).update(role=both, edit_scope=desa)
-    client = _client(user)
+    client = signed_in(user)
     _mark(client, desa, _families(desa)[0])
     assert _decide(client, desa, Finding.objects.get(), "setuju").status_code == 403
     assert not Decision.objects.exists()
@@ -347,7 +339,7 @@ def test_the_api_records_lists_and_decides(make_user: MakeUser, desas: list[str]
     finding_id = created.json()["id"]
     decided = _api_post(approver, f"/temuan/{finding_id}/keputusan", {"decision": "setuju"})
     assert decided.status_code == 201 and decided.json()["approved"] is True
-    listed = _api(operator).get(f"/api/verval/desa/{desa}").json()
+    listed = api_client(operator).get(f"/api/verval/desa/{desa}").json()
     assert [(r["id"], r["status"], r["decision"]["by"]) for r in listed] == [
         (finding_id, "disetujui", "ana")
     ]
@@ -359,7 +351,7 @@ def test_the_api_records_lists_and_decides(make_user: MakeUser, desas: list[str]
     ["/desa/52.0", "/desa/52.05", "/desa/%00", "/antrean/xyz", "/desa/52.05.01.2001.1"],
 )
 def test_api_path_params_never_crash(make_user: MakeUser, path: str) -> None:
-    assert _api(_approver(make_user)).get(f"/api/verval{path}").status_code == 404
+    assert api_client(_approver(make_user)).get(f"/api/verval{path}").status_code == 404
 
 
 def test_api_decision_ids_never_crash(make_user: MakeUser) -> None:
@@ -390,7 +382,7 @@ def test_odd_text_is_refused_before_the_database(make_user: MakeUser, desas: lis
 
 def test_the_verval_pages_speak_english_on_request(make_user: MakeUser, desas: list[str]) -> None:
     desa = desas[0]
-    client = _client(_operator(make_user, desa))
+    client = signed_in(_operator(make_user, desa))
     client.post("/i18n/setlang/", {"language": "en"})
     page = client.get(f"/wilayah/{desa}/verval/").content.decode()
     assert "Family verification" in page and "Save finding" in page
@@ -400,8 +392,8 @@ def test_the_verval_pages_speak_english_on_request(make_user: MakeUser, desas: l
 
 def test_the_verval_link_leads_each_role_to_its_work(make_user: MakeUser, desas: list[str]) -> None:
     desa = desas[0]
-    operator = _client(_operator(make_user, desa)).get("/verval/")
+    operator = signed_in(_operator(make_user, desa)).get("/verval/")
     assert operator.status_code == 302 and operator["Location"] == f"/wilayah/{desa}/verval/"
-    approver = _client(_approver(make_user)).get("/verval/")
+    approver = signed_in(_approver(make_user)).get("/verval/")
     assert approver["Location"] == "/wilayah/52.05/verval/antrean/"
-    assert _client(make_user("tk", "tkpk", "52.05")).get("/verval/").status_code == 403
+    assert signed_in(make_user("tk", "tkpk", "52.05")).get("/verval/").status_code == 403
