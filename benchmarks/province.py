@@ -8,9 +8,9 @@ The province is built once into ``--work`` (``sinergi synth --province``) and
 reused; each engine gets a fresh data home. Every stage runs as the `sinergi`
 command a user runs, in its own process; its peak memory is that of the whole
 process tree (the Spark JVM included), sampled from /proc. At the end the
-engines' registers and diagnoses are compared: persons, families and links
-must be the same, as the parity test asserts on the small regency. Each engine's
-register also gets a digest, so that runs made on different days compare too.
+engines' registers are compared: persons, families and links must be the same,
+as the parity test asserts on the small regency. Each engine's register also
+gets a digest, so that runs made on different days compare too.
 """
 
 from __future__ import annotations
