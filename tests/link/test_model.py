@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from datetime import date
 
 import duckdb
 import polars as pl
 import pytest
+import sqlglot
 from splink import DuckDBAPI, Linker
 
 from sinergi.lake.engine import from_spark, spark_session, to_spark
@@ -51,6 +53,17 @@ def test_the_cheap_tests_keep_every_pair_one_edit_apart_and_only_those(engine: s
         found = from_spark(frame.selectExpr("nik_l", "nik_r", f"{one_edit} AS one_edit"))
     assert found.equals(expected)
     assert expected["one_edit"].sum() > len(niks) * 40  # the one-edit pairs were there to be kept
+
+
+def test_splink_reads_the_spark_test_with_its_bound_and_without_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Splink passes every level through sqlglot, which takes the bound for an insertion cost.
+    with caplog.at_level(logging.WARNING):
+        (written,) = sqlglot.transpile(_one_edit_apart("spark"), read="spark", write="spark")
+    assert written.count("LEVENSHTEIN(nik_l, nik_r, 1)") == 1
+    assert written.count("LEVENSHTEIN(nik_l, nik_r, 2)") == 1
+    assert not [r for r in caplog.records if r.name.startswith("sqlglot")]
 
 
 def test_namesakes_of_a_village_meet_when_a_year_is_mistyped_or_a_date_unknown() -> None:

@@ -20,6 +20,7 @@ Why the comparisons look the way they do (docs/padanan.md says it for analysts):
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import polars as pl
@@ -166,6 +167,14 @@ def _one_edit_apart(dialect: str) -> str:
         " WHEN length(nik_l) = length(nik_r) AND levenshtein(nik_l, nik_r, 2) = 2"
         f" THEN exists(sequence(1, length(nik_l) - 1), i -> {swapped_at_i}) ELSE false END"
     )
+
+
+# sqlglot, through which Splink reads every level, takes Spark's third argument of
+# `levenshtein` (the bound) for an insertion cost it cannot write for Spark: it warns
+# once a level, then writes the call back unchanged.
+logging.getLogger("sqlglot").addFilter(
+    lambda record: "for expression 'Levenshtein'" not in record.getMessage()
+)
 
 
 # Both rows' birth dates (and sexes) agree with their own NIK's birth code.
