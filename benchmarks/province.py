@@ -3,10 +3,13 @@
     python benchmarks/province.py                                   # NTB (52), 10 million persons
     python benchmarks/province.py --persons 200000 --engines duckdb,spark
     python benchmarks/province.py --engines spark --import-engine duckdb --no-diagnose
+    python benchmarks/province.py --regency 52.01 --persons 1065000 --no-diagnose
 
 The province is built once into ``--work`` (``sinergi synth --province``) and
-reused; each engine gets a fresh data home. Every stage runs as the `sinergi`
-command a user runs, in its own process; its peak memory is that of the whole
+reused; each engine gets a fresh data home. ``--regency`` builds one regency
+instead, as large as one partition of a larger province (Lombok Barat is a tenth
+of a ten-million NTB): Spark links that within a working session. Every stage
+runs as the `sinergi` command a user runs, in its own process; its peak memory is that of the whole
 process tree (the Spark JVM included), sampled from /proc. At the end the
 engines' registers are compared through their digests: persons, families and
 links must be the same, as the parity test asserts on the small regency; the
@@ -33,6 +36,7 @@ PAGE_MIB = 4096 / 2**20
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--province", default="52")
+    parser.add_argument("--regency", help="one regency instead of the province (e.g. 52.01)")
     parser.add_argument("--persons", type=int, default=10_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--engines", default="duckdb,spark")
@@ -46,13 +50,14 @@ def main() -> None:
         "--no-diagnose", action="store_true", help="stop after padanan (its digest is the check)"
     )
     args = parser.parse_args()
-    built = args.work / f"province-{args.province}-{args.persons}-{args.seed}"
+    level, area = ("regency", args.regency) if args.regency else ("province", args.province)
+    built = args.work / f"{level}-{area}-{args.persons}-{args.seed}"
     if not (built / "manifest.json").exists():
-        seconds, peak, _ = run([SINERGI, "synth", "--province", args.province, "--persons",
+        seconds, peak, _ = run([SINERGI, "synth", f"--{level}", area, "--persons",
                                 str(args.persons), "--seed", str(args.seed), "--out", str(built),
                                 "--force", "--json"])  # fmt: skip
         print(f"synth {args.persons:,} persons: {seconds:.1f} s, peak {peak:,.0f} MiB")
-    sources = sorted(str(p) for p in built.glob("*/sources"))
+    sources = sorted(str(p) for p in [*built.glob("sources"), *built.glob("*/sources")])
     results, digests = {}, {}
     for engine in args.engines.split(","):
         home = args.work / f"home-{engine}"
@@ -61,7 +66,7 @@ def main() -> None:
         imported = "import" if importer == engine else f"import/{importer}"
         stages = [
             (imported, [SINERGI, "import", *sources, "--home", str(home), "--engine", importer,
-                        "--wilayah", args.province, "--json"]),
+                        "--wilayah", area, "--json"]),
             ("padanan", [SINERGI, "link", "--home", str(home), "--engine", engine, "--json"]),
             ("diagnose", [SINERGI, "diagnose", "--home", str(home), "--engine", engine,
                           "--json"]),
@@ -74,9 +79,7 @@ def main() -> None:
         link = json.loads(rows[1][3])
         records = link["counts"]["records"]
         results[engine] = link["counts"]
-        print(
-            f"\n{engine}: province {args.province}, {args.persons:,} persons, {records:,} records"
-        )
+        print(f"\n{engine}: {level} {area}, {args.persons:,} persons, {records:,} records")
         print(f"{'stage':10} {'seconds':>9} {'records/s':>10} {'peak MiB':>9}")
         for name, seconds, peak, _ in rows:
             print(f"{name:10} {seconds:9.1f} {records / seconds:10,.0f} {peak:9,.0f}")
