@@ -141,8 +141,8 @@ def _one_edit_apart(dialect: str) -> str:
     The edit distance is the dearest part of scoring, so cheap built-in tests decide
     first; either way no level changes. Within one edit means: equal, or one
     substitution, insertion or deletion (Levenshtein <= 1), or two neighbours swapped.
-    On DuckDB (2.5 µs a pair for the distance) `hamming` settles every NIK of one
-    length but those two digits apart, for which the distance runs. On Spark the
+    On DuckDB (2.5 µs a pair for the distance) `hamming` settles every two 16-digit
+    NIKs but those two digits apart, for which the distance runs. On Spark the
     Levenshtein test with a bound is built in and fast, where Splink's Scala
     Damerau–Levenshtein took a quarter of scoring: a swap is then looked for only in
     NIKs of one length exactly two substitutions apart. CASE, not OR: a branch is
