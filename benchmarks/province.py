@@ -3,17 +3,19 @@
     python benchmarks/province.py                                   # NTB (52), 10 million persons
     python benchmarks/province.py --persons 200000 --engines duckdb,spark
     python benchmarks/province.py --engines spark --import-engine duckdb --no-diagnose
-    python benchmarks/province.py --regency 52.01 --persons 1065000 --no-diagnose
+    SINERGI_SPARK_DRIVER_MEMORY=12g python benchmarks/province.py --regency 52.01 \
+        --persons 1065000 --import-engine duckdb --no-diagnose
 
 The province is built once into ``--work`` (``sinergi synth --province``) and
 reused; each engine gets a fresh data home. ``--regency`` builds one regency
 instead, as large as one partition of a larger province (Lombok Barat is a tenth
-of a ten-million NTB): Spark links that within a working session. Every stage
-runs as the `sinergi` command a user runs, in its own process; its peak memory is that of the whole
-process tree (the Spark JVM included), sampled from /proc. At the end the
-engines' registers are compared through their digests: persons, families and
-links must be the same, as the parity test asserts on the small regency; the
-digest also compares runs made on different days.
+of a ten-million NTB): Spark links that within a working session, given a 12 GB
+driver. Every stage runs as the `sinergi` command a user runs, in its own
+process; its peak memory is that of the whole process tree (the Spark JVM
+included), sampled from /proc. At the end the engines' registers are compared
+through their digests: persons, families and links must be the same, as the
+parity test asserts on the small regency; the digest also compares runs made on
+different days.
 """
 
 from __future__ import annotations
@@ -57,7 +59,9 @@ def main() -> None:
                                 str(args.persons), "--seed", str(args.seed), "--out", str(built),
                                 "--force", "--json"])  # fmt: skip
         print(f"synth {args.persons:,} persons: {seconds:.1f} s, peak {peak:,.0f} MiB")
-    sources = sorted(str(p) for p in [*built.glob("sources"), *built.glob("*/sources")])
+    # A province is built as one folder per regency, a regency as one folder.
+    folders = [built / "sources"] if args.regency else sorted(built.glob("*/sources"))
+    sources = [str(folder) for folder in folders]
     results, digests = {}, {}
     for engine in args.engines.split(","):
         home = args.work / f"home-{engine}"
